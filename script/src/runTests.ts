@@ -62,6 +62,8 @@ async function main(): Promise<void> {
       '--selectProjects', ...projects,
       '--json', `--outputFile=${reportFile}`,
       '--passWithNoTests',
+      // A leaked handle must not hang CI for 90 minutes; suites still fail on their own assertions.
+      '--forceExit',
       ...jestArgs,
     ];
     jestCode = await new Promise<number | null>((resolve) => {

@@ -1,0 +1,67 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { AppConfig } from '../config';
+import type { Logger } from '../config/logger';
+import { openProducerConnection } from '../workers/connection';
+import { createSelfCheckQueue } from '../workers/selfCheckQueue';
+import { createAdapter } from './adapter';
+import { ItbBot } from './itbBot';
+import { createBotServer, type BotServer, type Readiness } from './server';
+
+export interface RunningBot {
+  port: number;
+  url: string;
+  server: BotServer;
+  redis: Redis;
+  queues: Queue[];
+  /** Graceful: stop accepting, let in-flight turns finish, close queues, then Redis. Idempotent. */
+  close(): Promise<void>;
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Composition root of the bot process: Redis (fail-fast producer connection), the queues it enqueues to,
+ * the adapter and bot, and the HTTP server. Used by bot/main.ts and by tests (port 0).
+ */
+export async function startBot(config: AppConfig, logger: Logger, opts: { port?: number } = {}): Promise<RunningBot> {
+  const redis = await openProducerConnection(config);
+  const queues: Queue[] = [createSelfCheckQueue(redis, config.redis.prefix)];
+  const readiness = async (): Promise<Readiness> => {
+    const checks: Readiness['checks'] = {};
+    checks.redis = await withTimeout(redis.ping(), 1000, 'redis')
+      .then(() => 'ok' as const)
+      .catch((e: Error) => `unreachable: ${e.message}`);
+    checks.queues = checks.redis === 'ok'
+      ? await withTimeout(Promise.all(queues.map((q) => q.waitUntilReady())), 1000, 'queues').then(() => 'ok' as const, (e: Error) => e.message)
+      : 'waiting for redis';
+    return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
+  };
+  const adapter = createAdapter(config, logger);
+  const bot = new ItbBot({ allowedTenantId: config.bot.allowedTenantId, logger });
+  const server = createBotServer({ adapter, bot, logger, maxBodyBytes: config.bot.maxBodyBytes, readiness });
+  const port = await server.listen(opts.port ?? config.bot.port, config.bot.host);
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    url: `http://${config.bot.host}:${port}`,
+    server,
+    redis,
+    queues,
+    close() {
+      closing ??= (async () => {
+        await server.close();
+        await Promise.all(queues.map((q) => q.close()));
+        await redis.quit().catch(() => redis.disconnect());
+      })();
+      return closing;
+    },
+  };
+}
