@@ -23,3 +23,17 @@ const NEEDS_ESCAPE = /[\\|^&~\x00-\x1f]/g;
 export function escapeHl7(text: string): string {
   return text.replace(NEEDS_ESCAPE, (ch) => DELIMITER_ESCAPES[ch] ?? `\\X${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}\\`);
 }
+
+const ESCAPE_SEQUENCE = /\\([FSTRE]|X(?:[0-9A-Fa-f]{2})+)\\/g;
+const DELIMITER_BY_CODE: Record<string, string> = { F: '|', S: '^', T: '&', R: '~', E: '\\' };
+
+/**
+ * The inverse of escapeHl7, for one component or subcomponent's text. \Xhh..\ is decoded as UTF-8 bytes (MSH-18
+ * UNICODE UTF-8). Sequences we never write (\H\, \N\, \.br\, \Z..\) are left as they are.
+ */
+export function unescapeHl7(text: string): string {
+  if (!text.includes('\\')) return text;
+  return text.replace(ESCAPE_SEQUENCE, (_seq, code: string) =>
+    code[0] === 'X' ? Buffer.from(code.slice(1), 'hex').toString('utf8') : (DELIMITER_BY_CODE[code] ?? _seq),
+  );
+}

@@ -18,6 +18,6 @@ export {
 } from './errors';
 export { buildImportExamMessage, IMPORT_EXAM_SEGMENTS, type ImportExamMessageOptions } from './importExamMessage';
 export { messageControlIdFor } from './messageControlId';
-export { escapeHl7 } from './hl7Escape';
+export { escapeHl7, unescapeHl7 } from './hl7Escape';
 export { parseAck, type ParsedAck } from './ack';
 export { encodeMllpFrame, MllpFrameDecoder, type MllpFrameDecoderOptions } from './mllpFrames';
