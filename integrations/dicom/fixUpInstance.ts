@@ -1,0 +1,141 @@
+import fs from 'node:fs/promises';
+import { FileWindowSource } from './byteSource';
+import { DicomFileError, DicomRewriteConfigError, fromFsError } from './errors';
+import { instanceProblems, parseDicomHeader } from './headerReader';
+import { planRewrite, type HeaderPart, type PatientRewrite } from './headerRewrite';
+import { identityDigest } from './identity';
+
+/** Proof that the file about to be rewritten is the one the identity check approved. */
+export interface FixUpGuard {
+  sopInstanceUid: string;
+  /** identityDigest() of the header the check read. */
+  identityDigest: string;
+}
+
+/** One rewritten instance (ids and sizes only). */
+export interface FixUpResult {
+  sopInstanceUid: string;
+  studyInstanceUid: string;
+  bytesIn: number;
+  bytesOut: number;
+  /** Tags changed, inserted or removed, e.g. "(0010,0020)". */
+  modifiedTags: string[];
+}
+
+/**
+ * Copy buffer per instance in flight. 1 MiB holds a whole 512x512x16-bit slice (about 0.5 MB) in one read, so a
+ * typical CT instance costs one read and one gathered write; bigger instances are copied in 1 MiB steps, so memory
+ * stays bounded whatever the study or instance size.
+ */
+export const COPY_CHUNK = 1024 * 1024;
+
+async function writeAll(out: fs.FileHandle, buffers: Buffer[]): Promise<void> {
+  let pending = buffers.filter((b) => b.length > 0);
+  while (pending.length > 0) {
+    const { bytesWritten } = await out.writev(pending);
+    // A short gathered write is legal; continue from where it stopped.
+    let skip = bytesWritten;
+    const rest: Buffer[] = [];
+    for (const b of pending) {
+      if (skip >= b.length) skip -= b.length;
+      else {
+        rest.push(skip > 0 ? b.subarray(skip) : b);
+        skip = 0;
+      }
+    }
+    if (bytesWritten === 0 && rest.length > 0) throw new DicomFileError('IO_ERROR', 'the output file accepted no bytes', { retryable: true });
+    pending = rest;
+  }
+}
+
+/**
+ * Rewrites one instance from `inPath` to `outPath` (see planRewrite): the new header, then every byte from Pixel Data
+ * (7FE0,0010) to the end copied unchanged. Never holds more than the copy buffer plus the header. Writes to
+ * `outPath + '.partial'` and renames, so a reader never sees half a file; on failure nothing is left behind.
+ * Throws DicomFileError (with `path`), or DicomRewriteConfigError for bad settings.
+ *
+ * `buffer` lets a caller reuse one copy buffer per worker (at least 64 KiB; COPY_CHUNK by default).
+ */
+export async function fixUpInstance(
+  inPath: string,
+  outPath: string,
+  rewrite: PatientRewrite,
+  opts: { guard?: FixUpGuard; buffer?: Buffer } = {},
+): Promise<FixUpResult> {
+  const buf = opts.buffer ?? Buffer.allocUnsafe(COPY_CHUNK);
+  const partial = `${outPath}.partial`;
+  let input: fs.FileHandle | undefined;
+  let output: fs.FileHandle | undefined;
+  try {
+    input = await fs.open(inPath, 'r');
+    const { size } = await input.stat();
+    const firstLength = await readFully(input, buf, Math.min(size, buf.length), 0);
+    const header = parseDicomHeader(new FileWindowSource(input.fd, size, { start: 0, bytes: buf.subarray(0, firstLength) }));
+    const problem = instanceProblems(header)[0];
+    if (problem) throw problem;
+    if (opts.guard && (opts.guard.sopInstanceUid !== header.sopInstanceUid || opts.guard.identityDigest !== identityDigest(header))) {
+      throw new DicomFileError('IDENTITY_CHANGED', 'the file is not the instance that passed the identity check');
+    }
+    const plan = planRewrite(header, rewrite);
+    const parts: HeaderPart[] = [...plan.parts];
+    if (header.headerEnd < size) parts.push({ start: header.headerEnd, end: size });
+
+    output = await fs.open(partial, 'w');
+    let pending: Buffer[] = [];
+    let bytesOut = 0;
+    // How many leading bytes of the file `buf` still holds; 0 once it has been reused for streaming.
+    let cached = firstLength;
+    for (const part of parts) {
+      if (Buffer.isBuffer(part)) {
+        pending.push(part);
+        bytesOut += part.length;
+        continue;
+      }
+      bytesOut += part.end - part.start;
+      // The part of the range already in the first read is written straight from it...
+      const inFirst = Math.min(part.end, cached);
+      if (part.start < inFirst) pending.push(buf.subarray(part.start, inFirst));
+      // ...the rest streams through the same buffer once what points into it has been written.
+      for (let pos = Math.max(part.start, cached); pos < part.end; ) {
+        if (pending.length > 0) {
+          await writeAll(output, pending);
+          pending = [];
+        }
+        cached = 0;
+        const n = await readFully(input, buf, Math.min(buf.length, part.end - pos), pos);
+        await writeAll(output, [buf.subarray(0, n)]);
+        pos += n;
+      }
+    }
+    await writeAll(output, pending);
+    await output.close();
+    output = undefined;
+    await fs.rename(partial, outPath);
+    return {
+      sopInstanceUid: header.sopInstanceUid ?? '',
+      studyInstanceUid: header.studyInstanceUid ?? '',
+      bytesIn: size,
+      bytesOut,
+      modifiedTags: plan.modifiedTags,
+    };
+  } catch (err) {
+    await output?.close().catch(() => undefined);
+    output = undefined;
+    await fs.rm(partial, { force: true }).catch(() => undefined);
+    if (err instanceof DicomRewriteConfigError) throw err;
+    throw fromFsError(err, inPath);
+  } finally {
+    await input?.close().catch(() => undefined);
+  }
+}
+
+/** Reads exactly `length` bytes at `position` into the start of `buf`; a short file is TRUNCATED (it shrank under us). */
+async function readFully(fh: fs.FileHandle, buf: Buffer, length: number, position: number): Promise<number> {
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await fh.read(buf, filled, length - filled, position + filled);
+    if (bytesRead === 0) throw new DicomFileError('TRUNCATED', 'the file got shorter while it was being copied', { offset: position + filled });
+    filled += bytesRead;
+  }
+  return filled;
+}
