@@ -16,23 +16,32 @@ export type HttpFault =
   /** Close the connection without any answer. */
   | { kind: 'hangUp' };
 
-/** A fault and how many requests it applies to (undefined: until cleared). */
+/** Which requests a fault applies to: by HTTP method and/or a path prefix. */
+export interface FaultTarget {
+  method?: string;
+  pathPrefix?: string;
+}
+
+/** A fault, which requests it hits, and how many more (undefined: until cleared). */
 export interface ArmedFault<F> {
   fault: F;
   remaining: number | undefined;
+  target: FaultTarget;
 }
 
-/** Holds at most one armed fault; `take()` returns it for the current request and counts it down. */
+/** Holds at most one armed fault; `take()` returns it for a request it targets and counts it down. */
 export class FaultSwitch<F> {
   private armed: ArmedFault<F> | undefined;
 
-  set(fault: F | undefined, times?: number): void {
-    this.armed = fault === undefined ? undefined : { fault, remaining: times };
+  set(fault: F | undefined, times?: number, target: FaultTarget = {}): void {
+    this.armed = fault === undefined ? undefined : { fault, remaining: times, target };
   }
 
-  take(): F | undefined {
+  take(method = '', url = ''): F | undefined {
     const a = this.armed;
     if (!a) return undefined;
+    if (a.target.method !== undefined && a.target.method !== method) return undefined;
+    if (a.target.pathPrefix !== undefined && !url.startsWith(a.target.pathPrefix)) return undefined;
     if (a.remaining !== undefined) {
       a.remaining -= 1;
       if (a.remaining <= 0) this.armed = undefined;

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { DEMO_PATIENTS, type DemoPatient } from '../demo';
-import { FaultSwitch, playGenericFault, type HttpFault } from './httpFaults';
+import { FaultSwitch, playGenericFault, type FaultTarget, type HttpFault } from './httpFaults';
 
 /**
  * A small FHIR R4 server standing in for PatientCentre/HISS: Patient search by identifier or _id, Patient read, and a
@@ -40,8 +40,8 @@ export interface PasSandbox {
   /** FHIR base, e.g. http://127.0.0.1:41234/fhir */
   baseUrl: string;
   port: number;
-  /** Arms a fault for the next `times` requests (all requests when omitted); undefined clears it. */
-  setFault(fault: PasFault | undefined, times?: number): void;
+  /** Arms a fault for the next `times` targeted requests (all when omitted); undefined clears it. */
+  setFault(fault: PasFault | undefined, times?: number, target?: FaultTarget): void;
   /** Every request seen, method and path with query, for tests to assert what was asked. */
   readonly requests: ReadonlyArray<{ method: string; url: string; authorization?: string }>;
   close(): Promise<void>;
@@ -95,7 +95,7 @@ export async function startPasSandbox(opts: PasSandboxOptions = {}): Promise<Pas
   const handler = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization });
     const url = new URL(req.url ?? '/', 'http://sandbox');
-    const fault = faults.take();
+    const fault = faults.take(req.method, req.url);
     if (fault && fault.kind !== 'notABundle' && fault.kind !== 'duplicate' && fault.kind !== 'wrongPatient') {
       if (await playGenericFault(fault, res)) return;
     }
@@ -167,7 +167,7 @@ export async function startPasSandbox(opts: PasSandboxOptions = {}): Promise<Pas
     baseUrl,
     port,
     requests,
-    setFault: (fault, times) => faults.set(fault, times),
+    setFault: (fault, times, target) => faults.set(fault, times, target),
     close() {
       // Idempotent; drops kept-alive client connections so close() does not wait on them.
       closing ??= new Promise<void>((resolve) => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { FaultSwitch, playGenericFault, type HttpFault } from '../pas/httpFaults';
+import { FaultSwitch, playGenericFault, type FaultTarget, type HttpFault } from '../pas/httpFaults';
 
 /**
  * A stub of the Ivanti Neurons for ITSM (Service Manager) REST API, as far as its public documentation describes it
@@ -41,7 +41,8 @@ export interface IvantiStub {
   /** Tenant URL, e.g. http://127.0.0.1:41235 (the client appends api/odata/...). */
   baseUrl: string;
   port: number;
-  setFault(fault: HttpFault | undefined, times?: number): void;
+  /** Arms a fault for the next `times` targeted requests (all when omitted); undefined clears it. */
+  setFault(fault: HttpFault | undefined, times?: number, target?: FaultTarget): void;
   /** The records of one business object ("servicereqs", "incidents", "journal__notess"), for assertions. */
   records(object: string): Entity[];
   /** Every request seen: method, path with query, Authorization header and the raw body. */
@@ -146,7 +147,7 @@ export async function startIvantiStub(opts: IvantiStubOptions): Promise<IvantiSt
       void (async () => {
         const body = Buffer.concat(chunks).toString('utf8');
         requests.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, body });
-        const fault = faults.take();
+        const fault = faults.take(req.method, req.url);
         if (fault && (await playGenericFault(fault, res))) return;
         let out: { status: number; body: unknown };
         if (req.headers.authorization !== `rest_api_key=${opts.apiKey}`) {
@@ -177,7 +178,7 @@ export async function startIvantiStub(opts: IvantiStubOptions): Promise<IvantiSt
     baseUrl: origin,
     port,
     requests,
-    setFault: (fault, times) => faults.set(fault, times),
+    setFault: (fault, times, target) => faults.set(fault, times, target),
     records: (object) => [...(store.get(object.toLowerCase()) ?? [])],
     close() {
       closing ??= new Promise<void>((resolve) => {

@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -18,6 +16,7 @@ import {
 } from '../../../integrations/pas';
 import { DEMO_PATIENTS, CANARY_MARKERS, demoPatient } from '../../../sandbox/demo';
 import { SANDBOX_S_NUMBER_SYSTEM, startPasSandbox, type PasSandbox } from '../../../sandbox/pas/pasSandbox';
+import { closedPort, selfSigned } from './peerFixtures';
 
 const TOKEN = 'pas-token-7f3a9c1e-not-a-real-secret';
 const canary = demoPatient('canary');
@@ -272,23 +271,3 @@ describe('FhirPasClient over TLS', () => {
     expect(err).toBeInstanceOf(PasTlsError);
   });
 });
-
-/** A throwaway self-signed certificate from the openssl CLI. */
-function selfSigned(dir: string, name: string, san: string): { key: Buffer; cert: Buffer } {
-  const keyPath = path.join(dir, `${name}.key`);
-  const certPath = path.join(dir, `${name}.crt`);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', `/CN=itb-test-${name}`, '-addext', `subjectAltName=${san}`], { stdio: 'ignore' });
-  return { key: fs.readFileSync(keyPath), cert: fs.readFileSync(certPath) };
-}
-
-/** A loopback port with nothing listening on it. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}

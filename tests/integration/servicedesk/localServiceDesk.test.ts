@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { Redis } from 'ioredis';
 import {
   LocalServiceDesk,
@@ -10,6 +9,7 @@ import {
 } from '../../../integrations/servicedesk';
 import { CANARY_MARKERS, demoPatient } from '../../../sandbox/demo';
 import { testRedisUrl, uniquePrefix } from '../../support/services';
+import { closedPort } from '../pas/peerFixtures';
 
 const canary = demoPatient('canary');
 
@@ -174,14 +174,3 @@ describe('LocalServiceDesk when Redis is down', () => {
     redis.disconnect();
   });
 });
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
