@@ -77,8 +77,28 @@ export function createAgent(url: URL, tls: TlsOptions | undefined): http.Agent {
     : new http.Agent({ keepAlive: true, maxSockets: 16 });
 }
 
-/** Runs one exchange. Resolves with any HTTP status (the caller decides what a 4xx means); rejects with ExchangeFailure. */
-export function exchange(agent: http.Agent, req: ExchangeRequest): Promise<ExchangeResponse> {
+/**
+ * Runs one exchange. Resolves with any HTTP status (the caller decides what a 4xx means); rejects with ExchangeFailure.
+ * A GET that fails with a reset on a kept-alive socket is sent once more on a fresh one: the peer closed an idle
+ * connection just as we reused it, which node documents as the case for `request.reusedSocket`.
+ */
+export async function exchange(agent: http.Agent, req: ExchangeRequest): Promise<ExchangeResponse> {
+  try {
+    return await exchangeOnce(agent, req);
+  } catch (err) {
+    if (err instanceof StaleSocketFailure && req.method === 'GET') return exchangeOnce(agent, req);
+    throw err instanceof StaleSocketFailure ? err.failure : err;
+  }
+}
+
+/** A reset on a reused socket: retried for GET by `exchange`, otherwise reported as `failure`. */
+class StaleSocketFailure extends Error {
+  constructor(readonly failure: ExchangeFailure) {
+    super('stale keep-alive socket');
+  }
+}
+
+function exchangeOnce(agent: http.Agent, req: ExchangeRequest): Promise<ExchangeResponse> {
   const transport = req.url.protocol === 'https:' ? https : http;
   return new Promise<ExchangeResponse>((resolve, reject) => {
     let settled = false;
@@ -120,7 +140,17 @@ export function exchange(agent: http.Agent, req: ExchangeRequest): Promise<Excha
       fail(new ExchangeFailure('timeout', undefined));
       outgoing.destroy();
     }, req.timeoutMs);
-    outgoing.on('error', (err: NodeJS.ErrnoException) => fail(classify(err)));
+    outgoing.on('error', (err: NodeJS.ErrnoException) => {
+      const failure = classify(err);
+      if (settled) return;
+      if (outgoing.reusedSocket && err.code === 'ECONNRESET') {
+        settled = true;
+        clearTimeout(timer);
+        reject(new StaleSocketFailure(failure));
+        return;
+      }
+      fail(failure);
+    });
     if (req.body !== undefined) outgoing.write(req.body);
     outgoing.end();
   });

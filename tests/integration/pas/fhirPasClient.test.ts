@@ -194,6 +194,15 @@ describe('FhirPasClient against the PAS stand-in over HTTP', () => {
       expect(err.retryable).toBe(true);
     });
 
+    it('a reset on a reused kept-alive connection is retried once on a fresh one (the look-up succeeds)', async () => {
+      const c = client();
+      await c.findBySNumber(canary.sNumber);
+      const before = pas.requests.length;
+      pas.setFault({ kind: 'hangUp' }, 1);
+      expect((await c.findBySNumber(canary.sNumber))?.pasId).toBe(canary.pasId);
+      expect(pas.requests.length - before).toBe(2);
+    });
+
     it('nothing listening: unreachable (ECONNREFUSED), retryable', async () => {
       const port = await closedPort();
       const err = await failure(() => client({ baseUrl: `http://127.0.0.1:${port}/fhir` }).findBySNumber(canary.sNumber));
