@@ -13,9 +13,9 @@ export const HELP_COMMANDS: HelpCardData['commands'] = [
   { command: 'export', description: 'Send UHL images to another organisation via IEP' },
   { command: 'cd', description: 'Upload images from a CD to UHL PACS' },
   { command: 'trauma', description: 'On-call radiologists: urgent trauma transfer to Nottingham (any hour)' },
-  { command: 'status <ref>', description: 'Where a request is, by call reference' },
+  { command: 'status ‹call ref›', description: 'Where a request is, by call reference' },
   { command: 'my requests', description: 'Your requests and their status' },
-  { command: 'cancel <ref>', description: 'Cancel your request before processing starts' },
+  { command: 'cancel ‹call ref›', description: 'Cancel your request before processing starts' },
 ];
 
 /** Welcome / help card: what the bot does and the commands. */

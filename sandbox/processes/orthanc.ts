@@ -3,6 +3,8 @@ import path from 'node:path';
 import { spawnService, sleep, type ServiceHandle } from './service';
 
 export const DICOMWEB_PLUGIN = '/usr/share/orthanc/plugins/libOrthancDicomWeb.so';
+/** Built by script/bootstrap from sandbox/processes/loopbackBind.c. */
+export const LOOPBACK_SHIM = path.resolve(__dirname, '..', '..', ...(__dirname.includes(`${path.sep}dist${path.sep}`) ? ['native'] : ['dist', 'native']), 'loopback-bind.so');
 
 export interface OrthancOptions {
   /** Shown in Orthanc Explorer, e.g. "UHL PACS" or "remote trust". */
@@ -73,7 +75,8 @@ export async function startOrthanc(opts: OrthancOptions): Promise<OrthancHandle>
     name: `orthanc:${opts.name}`,
     command: '/usr/sbin/Orthanc',
     args: [configPath],
-    env: { TCP_NODELAY: '1' },
+    // The shim rewrites Orthanc's wildcard binds to 127.0.0.1 (see loopbackBind.c); absent only before bootstrap.
+    env: { TCP_NODELAY: '1', ...(fs.existsSync(LOOPBACK_SHIM) ? { LD_PRELOAD: LOOPBACK_SHIM } : {}) },
     logFile: opts.logFile,
     urls: { rest: restUrl, dicomWeb: `${restUrl}/dicom-web`, dicom: `${opts.aet}@127.0.0.1:${opts.dicomPort}` },
   });

@@ -31,7 +31,7 @@ describe('bot edge over real HTTP', () => {
     expect(card?.contentType).toBe('application/vnd.microsoft.card.adaptive');
     const text = JSON.stringify(card?.content);
     expect(text).toContain('Imaging Transfer Bot');
-    for (const command of ['import', 'export', 'trauma', 'status <ref>', 'cancel <ref>']) expect(text).toContain(command);
+    for (const command of ['import', 'export', 'trauma', 'status ‹call ref›', 'cancel ‹call ref›']) expect(text).toContain(command);
   });
 
   it('strips a channel @mention before matching the command', async () => {

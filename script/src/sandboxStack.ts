@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEMO_TENANT_ID } from '../../sandbox/demo';
+import { startRedis } from '../../sandbox/processes/redis';
+import { startOrthanc } from '../../sandbox/processes/orthanc';
+import { spawnService, type ServiceHandle } from '../../sandbox/processes/service';
+import { waitForTcp } from '../../sandbox/processes/freePort';
+import { PLAYGROUND_ROLES, playgroundConfigFor } from '../../sandbox/playground/roles';
+import { renderPlaygroundYaml } from '../../sandbox/playground/playgroundConfig';
+
+/** Fixed loopback ports for the sandbox, so the URLs a person bookmarks stay the same between runs. */
+export const SANDBOX_PORTS = {
+  redis: 6390,
+  bot: 3978,
+  uhlHttp: 8042,
+  uhlDicom: 4242,
+  remoteHttp: 8043,
+  remoteDicom: 4243,
+} as const;
+
+export interface SandboxStack {
+  handles: ServiceHandle[];
+  stop(): Promise<void>;
+}
+
+/** Environment for the bot and worker processes: the sandbox's own endpoints (production points these elsewhere). */
+export function sandboxEnv(root: string): Record<string, string> {
+  return {
+    ITB_MODE: 'sandbox',
+    BOT_HOST: '127.0.0.1',
+    BOT_PORT: String(SANDBOX_PORTS.bot),
+    ALLOWED_TENANT_ID: DEMO_TENANT_ID,
+    REDIS_URL: `redis://127.0.0.1:${SANDBOX_PORTS.redis}`,
+    PACS_DICOMWEB_URL: `http://127.0.0.1:${SANDBOX_PORTS.uhlHttp}/dicom-web`,
+    PACS_REST_URL: `http://127.0.0.1:${SANDBOX_PORTS.uhlHttp}`,
+    PACS_DIMSE_PORT: String(SANDBOX_PORTS.uhlDicom),
+    ITB_ROOT: root,
+  };
+}
+
+/**
+ * Starts every part of the sandbox in order and returns handles to stop them in reverse. Each `onStarted` call
+ * lets the caller record PIDs as they appear, so a crash half-way leaves nothing it cannot find again.
+ */
+export async function startSandboxStack(root: string, varDir: string, onStarted: (h: ServiceHandle) => void): Promise<SandboxStack> {
+  const handles: ServiceHandle[] = [];
+  const track = (h: ServiceHandle) => {
+    handles.push(h);
+    onStarted(h);
+    return h;
+  };
+  const stop = async () => {
+    for (const h of handles.splice(0).reverse()) await h.stop();
+  };
+  const logs = path.join(varDir, 'logs');
+  fs.mkdirSync(logs, { recursive: true });
+  try {
+    track(await startRedis({ port: SANDBOX_PORTS.redis, dir: path.join(varDir, 'redis'), logFile: path.join(logs, 'redis.log') }));
+    const [uhl, remote] = await Promise.all([
+      startOrthanc({
+        name: 'UHL PACS', aet: 'UHLPACS', httpPort: SANDBOX_PORTS.uhlHttp, dicomPort: SANDBOX_PORTS.uhlDicom, dir: path.join(varDir, 'orthanc-uhl'),
+        logFile: path.join(logs, 'orthanc-uhl.log'), modalities: { remote: ['REMOTE', '127.0.0.1', SANDBOX_PORTS.remoteDicom] },
+      }),
+      startOrthanc({
+        name: 'remote trust', aet: 'REMOTE', httpPort: SANDBOX_PORTS.remoteHttp, dicomPort: SANDBOX_PORTS.remoteDicom, dir: path.join(varDir, 'orthanc-remote'),
+        logFile: path.join(logs, 'orthanc-remote.log'), modalities: { uhl: ['UHLPACS', '127.0.0.1', SANDBOX_PORTS.uhlDicom] },
+      }),
+    ]);
+    track(uhl!);
+    track(remote!);
+    const env = sandboxEnv(root);
+    const bot = track(
+      spawnService({
+        name: 'bot', command: process.execPath, args: [path.join(root, 'dist', 'bot', 'main.js')], env, cwd: root,
+        logFile: path.join(logs, 'bot.log'), urls: { bot: `http://127.0.0.1:${SANDBOX_PORTS.bot}/api/messages`, readyz: `http://127.0.0.1:${SANDBOX_PORTS.bot}/readyz` },
+      }),
+    );
+    await Promise.race([waitForTcp(SANDBOX_PORTS.bot, 30_000), bot.exited.then((c) => Promise.reject(new Error(`bot exited (${c}); see ${logs}/bot.log`)))]);
+    track(spawnService({ name: 'workers', command: process.execPath, args: [path.join(root, 'dist', 'workers', 'main.js')], env, cwd: root, logFile: path.join(logs, 'workers.log') }));
+    for (const r of PLAYGROUND_ROLES) {
+      const dir = path.join(varDir, 'playground', r.role);
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, '.m365agentsplayground.yml'), renderPlaygroundYaml(playgroundConfigFor(r.userKey)));
+      const h = track(
+        spawnService({
+          name: `playground:${r.role}`,
+          command: process.execPath,
+          args: [
+            '-r', path.join(root, 'sandbox', 'playground', 'loopbackOnly.js'),
+            path.join(root, 'node_modules', '@microsoft', 'm365agentsplayground', 'cli.js'),
+            '-e', `http://127.0.0.1:${SANDBOX_PORTS.bot}/api/messages`, '-c', 'msteams', '-p', String(r.port), '--disable-telemetry',
+          ],
+          // Without APPLICATION_INSIGHTS_NO_STATSBEAT it calls the Azure metadata address even with telemetry off.
+          env: { APPLICATION_INSIGHTS_NO_STATSBEAT: '1', TEAMSAPPTESTER_BROWSER: 'none' },
+          cwd: dir,
+          logFile: path.join(logs, `playground-${r.role}.log`),
+          urls: { [`Teams (${r.role})`]: `http://127.0.0.1:${r.port}` },
+        }),
+      );
+      await Promise.race([waitForTcp(r.port, 30_000), h.exited.then((c) => Promise.reject(new Error(`playground ${r.role} exited (${c})`)))]);
+    }
+    return { handles, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
