@@ -153,11 +153,11 @@ export class PasPatientMismatchError extends PasError {
   }
 }
 
-/** The S number is not "S" followed by 7 digits, so it was not sent to PAS. Permanent: correct the request. */
+/** The S number is not in the expected shape ("S" + 7 digits by default), so it was not sent to PAS. Permanent. */
 export class PasInvalidSNumberError extends PasError {
   readonly code = 'PAS_INVALID_S_NUMBER' as const;
   readonly retryable = false;
   constructor(ctx: PasErrorContext) {
-    super('The S number is not in the UHL format ("S" followed by 7 digits), so PAS was not asked. Correct the request.', ctx);
+    super('The S number is not in the expected format (at UHL, "S" followed by 7 digits), so PAS was not asked. Correct the request.', ctx);
   }
 }

@@ -19,6 +19,11 @@ export interface FhirPasClientOptions {
   baseUrl: string;
   /** The identifier system PAS files the S number under. Trust-specific, so there is no default. */
   sNumberSystem: string;
+  /**
+   * The shape of a local patient id, checked before anything is sent. Default S_NUMBER_PATTERN ("S" + 7 digits);
+   * another trust passes its own (the domain's localPatientId allows this too).
+   */
+  sNumberPattern?: RegExp;
   /** Defaults to NHS England's https://fhir.nhs.uk/Id/nhs-number. */
   nhsNumberSystem?: string;
   /** Whole-exchange deadline. Default 5 s: a look-up sits on a clinician's or analyst's path. */
@@ -68,7 +73,7 @@ export class FhirPasClient implements PasClient {
   async findBySNumber(sNumber: string, lookup: PasLookupContext = {}): Promise<PasPatient | undefined> {
     const ctx: PasErrorContext = { callRef: lookup.callRef, peer: this.peer };
     const trimmed = sNumber.trim();
-    if (!S_NUMBER_PATTERN.test(trimmed)) throw new PasInvalidSNumberError(ctx);
+    if (!wholeMatch(this.opts.sNumberPattern ?? S_NUMBER_PATTERN).test(trimmed)) throw new PasInvalidSNumberError(ctx);
     const wanted = trimmed.toUpperCase();
 
     const url = new URL('Patient', this.base);
@@ -119,6 +124,12 @@ export class FhirPasClient implements PasClient {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** The pattern anchored at both ends, case-insensitive, without g/y (a global RegExp keeps lastIndex between calls). */
+function wholeMatch(pattern: RegExp): RegExp {
+  const flags = pattern.flags.replace(/[gy]/g, '');
+  return new RegExp(`^(?:${pattern.source})$`, flags.includes('i') ? flags : `${flags}i`);
 }
 
 function parseJson(body: string): unknown {

@@ -1,3 +1,6 @@
+import type { Priority } from '../../domain/priority';
+import type { RequestKind } from '../../domain/requestKind';
+
 /**
  * The IM&T service desk (Ivanti, formerly LANDesk) as the workflow sees it. Guideline 2.7a: the formal written request
  * for a transfer is "the correctly completed request form with the logged service request"; the logged request gives
@@ -8,11 +11,11 @@
  * the patient's details) stays in our encrypted store, found by `requestId`.
  */
 
-/** Kinds of transfer (mirrors domain RequestKind). */
-export type ServiceRequestKind = 'import' | 'export' | 'trauma' | 'cdImport';
+/** Kinds of transfer: the domain's RequestKind. */
+export type ServiceRequestKind = RequestKind;
 
-/** Priority as logged: domain Priority, plus trauma's clinical emergency (Appendix 4, step 15). */
-export type ServiceRequestPriority = 'blueLight' | 'standard' | 'batch' | 'clinicalEmergency';
+/** Priority as logged: the domain's Priority, plus trauma's clinical emergency (Appendix 4, step 15). */
+export type ServiceRequestPriority = Priority | 'clinicalEmergency';
 
 export interface ServiceRequestToLog {
   /**

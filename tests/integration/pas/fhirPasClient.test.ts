@@ -110,6 +110,14 @@ describe('FhirPasClient against the PAS stand-in over HTTP', () => {
       }
       expect(pas.requests.length).toBe(before);
     });
+    it("checks another trust's local id shape when given one (sNumberPattern)", async () => {
+      const c = client({ sNumberPattern: /RW\d{6}/ });
+      const before = pas.requests.length;
+      expect(await c.findBySNumber('rw123456')).toBeUndefined();
+      expect(new URL(pas.requests.at(-1)!.url, 'http://x').searchParams.get('identifier')).toBe(`${SANDBOX_S_NUMBER_SYSTEM}|RW123456`);
+      await expect(c.findBySNumber('S1234567')).rejects.toBeInstanceOf(PasInvalidSNumberError);
+      expect(pas.requests.length - before).toBe(1);
+    });
   });
 
   describe('faults', () => {
