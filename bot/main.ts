@@ -3,10 +3,12 @@
  */
 import { loadConfig, checkProductionConfig, checkProductionRedis, ConfigError } from '../config';
 import { createLogger } from '../config/logger';
+import { loadDotEnv } from '../config/dotenv';
 import { openProducerConnection } from '../workers/connection';
 import { startBot } from './app';
 
 async function main(): Promise<void> {
+  loadDotEnv();
   let config;
   try {
     config = loadConfig();

@@ -4,10 +4,12 @@
  */
 import { loadConfig, checkProductionConfig, checkProductionRedis } from '../config';
 import { createLogger } from '../config/logger';
+import { loadDotEnv } from '../config/dotenv';
 import { createRedisConnection } from './connection';
 import { startWorkers, closeWorkers } from './lifecycle';
 
 async function main(): Promise<void> {
+  loadDotEnv();
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, name: 'itb-workers' });
   const problems = checkProductionConfig(config);

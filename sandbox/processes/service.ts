@@ -20,6 +20,8 @@ export interface SpawnOptions {
   cwd?: string;
   /** stdout/stderr go here (appended); by default they are discarded. */
   logFile?: string;
+  /** Pass stdout/stderr through to ours instead (production under a service manager that collects them). */
+  inheritOutput?: boolean;
   urls?: Record<string, string>;
 }
 
@@ -28,7 +30,7 @@ export interface SpawnOptions {
  * The child's group is not detached from our lifetime: script/server and script/test stop every handle they hold.
  */
 export function spawnService(opts: SpawnOptions): ServiceHandle {
-  const out = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
+  const out = opts.inheritOutput ? 'inherit' : opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
   const child: ChildProcess = spawn(opts.command, opts.args, {
     env: { ...process.env, ...opts.env },
     cwd: opts.cwd,

@@ -9,6 +9,9 @@ import net from 'node:net';
 import type { ServiceHandle } from '../../sandbox/processes/service';
 import { SANDBOX_PORTS, startSandboxStack } from './sandboxStack';
 import { PLAYGROUND_ROLES } from '../../sandbox/playground/roles';
+import { loadConfig } from '../../config';
+import { loadDotEnv } from '../../config/dotenv';
+import { spawnService } from '../../sandbox/processes/service';
 
 const root = path.resolve(__dirname, '../../..');
 const varDir = path.join(root, 'var', 'sandbox');
@@ -49,7 +52,31 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * With a .env that says ITB_MODE=production, script/server runs only the product (bot + workers) against the real
+ * endpoints it names; the sandbox stand-ins are for a laptop with no configuration.
+ */
+async function runProduction(): Promise<void> {
+  console.log('script/server: .env sets ITB_MODE=production: starting the bot and the workers against the configured endpoints');
+  const handles = [
+    spawnService({ name: 'bot', command: process.execPath, args: [path.join(root, 'dist', 'bot', 'main.js')], cwd: root, inheritOutput: true }),
+    spawnService({ name: 'workers', command: process.execPath, args: [path.join(root, 'dist', 'workers', 'main.js')], cwd: root, inheritOutput: true }),
+  ];
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.all(handles.map((h) => h.stop()));
+    process.exit(code);
+  };
+  for (const h of handles) void h.exited.then((c) => !stopping && (console.error(`script/server: ${h.name} exited (${c})`), void stop(1)));
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+}
+
 async function main(): Promise<void> {
+  loadDotEnv(root);
+  if (loadConfig().mode === 'production') return runProduction();
   fs.mkdirSync(varDir, { recursive: true });
   await reapStale();
   const ports = [...Object.values(SANDBOX_PORTS), ...PLAYGROUND_ROLES.map((r) => r.port)];
