@@ -5,11 +5,12 @@ import pino, { type DestinationStream, type Logger } from 'pino';
  * as a second line of defence: code must log ids (requestId, callRef, jobId), never patient values.
  */
 export const PATIENT_FIELDS = [
-  'patientName', 'familyName', 'givenName', 'name', 'birthDate', 'dob', 'dateOfBirth', 'nhsNumber', 'sNumber',
+  'patientName', 'familyName', 'givenName', 'birthDate', 'dob', 'dateOfBirth', 'nhsNumber', 'sNumber',
   'localPatientId', 'address', 'patient', 'text', 'value', 'PatientName', 'PatientID', 'PatientBirthDate',
 ] as const;
 
-const redactPaths = PATIENT_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]);
+// `name` is redacted only below the top level: at the top it is pino's own logger name.
+const redactPaths = [...PATIENT_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]), '*.name', '*.*.name'];
 
 /** Creates the one pino logger for a process. `destination` lets tests capture the output. */
 export function createLogger(opts: { level: string; name?: string }, destination?: DestinationStream): Logger {

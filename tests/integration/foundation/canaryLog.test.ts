@@ -34,3 +34,13 @@ describe('patient-data canary through the bot', () => {
     for (const secret of [CANARY.name, 'Quillfeather', CANARY.dob, CANARY.nhs]) expect(out).not.toContain(secret);
   });
 });
+
+describe('logger redaction', () => {
+  it('keeps its own logger name but redacts nested names', () => {
+    const log = capturingLogger('info');
+    log.logger.info({ requester: { name: CANARY.name } }, 'nested');
+    const line = JSON.parse(log.output().trim().split('\n').pop()!) as { name: string; requester: { name: string } };
+    expect(line.name).toBe('itb');
+    expect(line.requester.name).toBe('[redacted]');
+  });
+});
