@@ -21,6 +21,19 @@ export interface AppConfig {
   redis: { url: string; prefix: string };
   encryptionKeys: EncryptionKey[];
   pacs: { dicomWebUrl: string; restUrl: string; dimse: { host: string; port: number; aet: string }; ourAet: string };
+  localIdPattern: RegExp;
+  retentionDays: number;
+  ris: {
+    host: string;
+    port: number;
+    ackTimeoutMs: number;
+    maxAttempts: number;
+    message: { sendingApplication: string; sendingFacility: string; receivingApplication: string; receivingFacility: string; processingId: 'P' | 'T' | 'D' };
+  };
+  pas: { baseUrl: string; sNumberSystem: string; bearerToken?: string; timeoutMs: number };
+  serviceDesk:
+    | { mode: 'local' }
+    | { mode: 'ivanti'; baseUrl: string; apiKey: string; businessObject: string; requestIdField?: string };
 }
 
 
@@ -35,6 +48,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
   const e = parsed.data;
+  let localIdPattern: RegExp;
+  try {
+    localIdPattern = new RegExp(e.LOCAL_ID_PATTERN);
+  } catch {
+    throw new ConfigError('invalid configuration: LOCAL_ID_PATTERN: not a valid regular expression');
+  }
+  if (e.SERVICEDESK_MODE === 'ivanti' && (!e.IVANTI_BASE_URL || !e.IVANTI_API_KEY)) {
+    throw new ConfigError('invalid configuration: SERVICEDESK_MODE=ivanti needs IVANTI_BASE_URL and IVANTI_API_KEY');
+  }
   const encryptionKeys = e.ITB_ENCRYPTION_KEYS
     ? parseEncryptionKeys(e.ITB_ENCRYPTION_KEYS)
     : e.ITB_MODE === 'sandbox'
@@ -63,6 +85,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       dimse: { host: e.PACS_DIMSE_HOST, port: e.PACS_DIMSE_PORT, aet: e.PACS_DIMSE_AET },
       ourAet: e.ITB_DICOM_AET,
     },
+    localIdPattern,
+    retentionDays: e.ITB_RETENTION_DAYS,
+    ris: {
+      host: e.RIS_MLLP_HOST,
+      port: e.RIS_MLLP_PORT,
+      ackTimeoutMs: e.RIS_ACK_TIMEOUT_MS,
+      maxAttempts: e.RIS_MAX_ATTEMPTS,
+      message: {
+        sendingApplication: e.RIS_SENDING_APPLICATION,
+        sendingFacility: e.RIS_SENDING_FACILITY,
+        receivingApplication: e.RIS_RECEIVING_APPLICATION,
+        receivingFacility: e.RIS_RECEIVING_FACILITY,
+        processingId: e.RIS_PROCESSING_ID,
+      },
+    },
+    pas: { baseUrl: e.PAS_FHIR_BASE_URL, sNumberSystem: e.PAS_S_NUMBER_SYSTEM, bearerToken: e.PAS_BEARER_TOKEN, timeoutMs: e.PAS_TIMEOUT_MS },
+    serviceDesk:
+      e.SERVICEDESK_MODE === 'ivanti'
+        ? { mode: 'ivanti', baseUrl: e.IVANTI_BASE_URL!, apiKey: e.IVANTI_API_KEY!, businessObject: e.IVANTI_BUSINESS_OBJECT, requestIdField: e.IVANTI_REQUEST_ID_FIELD }
+        : { mode: 'local' },
   };
 }
 

@@ -45,6 +45,35 @@ export const envSchema = z.object({
   PACS_DIMSE_PORT: port.default(4242),
   PACS_DIMSE_AET: z.string().default('UHLPACS'),
   ITB_DICOM_AET: z.string().default('ITBOT'),
+
+  // Local patient id (guideline Appendix 7: the S number; the trauma appendix calls it the RWES number).
+  LOCAL_ID_PATTERN: z.string().default('^S\\d{7}$'),
+  // Days after a request ends before its patient identifiers are purged (the audit keeps the call reference).
+  ITB_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+
+  // RIS (CRIS): HL7 v2 over MLLP
+  RIS_MLLP_HOST: z.string().default('127.0.0.1'),
+  RIS_MLLP_PORT: port.default(2575),
+  RIS_ACK_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  RIS_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(3),
+  RIS_SENDING_APPLICATION: z.string().default('ITB'),
+  RIS_SENDING_FACILITY: z.string().default('UHL'),
+  RIS_RECEIVING_APPLICATION: z.string().default('CRIS'),
+  RIS_RECEIVING_FACILITY: z.string().default('UHL'),
+  RIS_PROCESSING_ID: z.enum(['P', 'T', 'D']).default('P'),
+
+  // PAS (PatientCentre): FHIR R4 Patient search
+  PAS_FHIR_BASE_URL: z.string().default('http://127.0.0.1:8090/fhir'),
+  PAS_S_NUMBER_SYSTEM: z.string().default('https://fhir.sandbox.itb.example/Id/s-number'),
+  PAS_BEARER_TOKEN: optionalString,
+  PAS_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+
+  // Service desk: "local" (Redis sequence) or "ivanti" (Ivanti Neurons for ITSM REST)
+  SERVICEDESK_MODE: z.enum(['local', 'ivanti']).default('local'),
+  IVANTI_BASE_URL: optionalString,
+  IVANTI_API_KEY: optionalString,
+  IVANTI_BUSINESS_OBJECT: z.string().default('ServiceReqs'),
+  IVANTI_REQUEST_ID_FIELD: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;

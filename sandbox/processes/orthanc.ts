@@ -78,7 +78,11 @@ export async function startOrthanc(opts: OrthancOptions): Promise<OrthancHandle>
     // The shim rewrites Orthanc's wildcard binds to 127.0.0.1 (see loopbackBind.c); absent only before bootstrap.
     env: { TCP_NODELAY: '1', ...(fs.existsSync(LOOPBACK_SHIM) ? { LD_PRELOAD: LOOPBACK_SHIM } : {}) },
     logFile: opts.logFile,
-    urls: { rest: restUrl, dicomWeb: `${restUrl}/dicom-web`, dicom: `${opts.aet}@127.0.0.1:${opts.dicomPort}` },
+    urls: {
+      [`${opts.name} (Orthanc)`]: `${restUrl}/app/explorer.html`,
+      [`${opts.name} (DICOMweb)`]: `${restUrl}/dicom-web`,
+      [`${opts.name} (DICOM)`]: `${opts.aet}@127.0.0.1:${opts.dicomPort}`,
+    },
   });
   await waitForOrthanc(restUrl, handle, 30_000);
   return { ...handle, restUrl, dicomWebUrl: `${restUrl}/dicom-web`, aet: opts.aet, dicomPort: opts.dicomPort };

@@ -7,6 +7,7 @@ import { spawnService, type ServiceHandle } from '../../sandbox/processes/servic
 import { waitForTcp } from '../../sandbox/processes/freePort';
 import { PLAYGROUND_ROLES, playgroundConfigFor } from '../../sandbox/playground/roles';
 import { renderPlaygroundYaml } from '../../sandbox/playground/playgroundConfig';
+import { SANDBOX_S_NUMBER_SYSTEM } from '../../sandbox/pas/pasSandbox';
 
 /** Fixed loopback ports for the sandbox, so the URLs a person bookmarks stay the same between runs. */
 export const SANDBOX_PORTS = {
@@ -16,6 +17,9 @@ export const SANDBOX_PORTS = {
   uhlDicom: 4242,
   remoteHttp: 8043,
   remoteDicom: 4243,
+  risMllp: 2575,
+  risControl: 2576,
+  pas: 8090,
 } as const;
 
 export interface SandboxStack {
@@ -24,7 +28,7 @@ export interface SandboxStack {
 }
 
 /** Environment for the bot and worker processes: the sandbox's own endpoints (production points these elsewhere). */
-export function sandboxEnv(root: string): Record<string, string> {
+export function sandboxEnv(): Record<string, string> {
   return {
     ITB_MODE: 'sandbox',
     BOT_HOST: '127.0.0.1',
@@ -34,7 +38,11 @@ export function sandboxEnv(root: string): Record<string, string> {
     PACS_DICOMWEB_URL: `http://127.0.0.1:${SANDBOX_PORTS.uhlHttp}/dicom-web`,
     PACS_REST_URL: `http://127.0.0.1:${SANDBOX_PORTS.uhlHttp}`,
     PACS_DIMSE_PORT: String(SANDBOX_PORTS.uhlDicom),
-    ITB_ROOT: root,
+    RIS_MLLP_HOST: '127.0.0.1',
+    RIS_MLLP_PORT: String(SANDBOX_PORTS.risMllp),
+    PAS_FHIR_BASE_URL: `http://127.0.0.1:${SANDBOX_PORTS.pas}/fhir`,
+    PAS_S_NUMBER_SYSTEM: SANDBOX_S_NUMBER_SYSTEM,
+    SERVICEDESK_MODE: 'local',
   };
 }
 
@@ -68,7 +76,18 @@ export async function startSandboxStack(root: string, varDir: string, onStarted:
     ]);
     track(uhl!);
     track(remote!);
-    const env = sandboxEnv(root);
+    // Stand-ins the product reaches over the wire only: CRIS (MLLP) and PAS (FHIR).
+    const node = (name: string, script: string, args: string[], urls: Record<string, string>) =>
+      track(spawnService({ name, command: process.execPath, args: [path.join(root, 'dist', ...script.split('/')), ...args], cwd: root, logFile: path.join(logs, `${name}.log`), urls }));
+    const ris = node('ris', 'sandbox/ris/main.js', ['--port', String(SANDBOX_PORTS.risMllp), '--http-port', String(SANDBOX_PORTS.risControl)], {
+      'RIS (MLLP)': `mllp://127.0.0.1:${SANDBOX_PORTS.risMllp}`,
+      'RIS messages': `http://127.0.0.1:${SANDBOX_PORTS.risControl}/messages`,
+    });
+    const pas = node('pas', 'sandbox/pas/main.js', ['--port', String(SANDBOX_PORTS.pas)], { 'PAS (FHIR)': `http://127.0.0.1:${SANDBOX_PORTS.pas}/fhir` });
+    for (const [h, p] of [[ris, SANDBOX_PORTS.risControl], [pas, SANDBOX_PORTS.pas]] as const) {
+      await Promise.race([waitForTcp(p, 20_000), h.exited.then((c) => Promise.reject(new Error(`${h.name} exited (${c}); see ${logs}/${h.name}.log`)))]);
+    }
+    const env = sandboxEnv();
     const bot = track(
       spawnService({
         name: 'bot', command: process.execPath, args: [path.join(root, 'dist', 'bot', 'main.js')], env, cwd: root,

@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT', 0));
   process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
 
-  console.log('script/server: starting the sandbox (Redis, two Orthancs, bot, workers, Agents Playground)...');
+  console.log('script/server: starting the sandbox (Redis, two Orthancs, RIS, PAS, bot, workers, Agents Playground)...');
   stack = await startSandboxStack(root, varDir, onStarted).catch(async (err: Error) => {
     console.error(`script/server: ${err.message}`);
     fs.rmSync(pidFile, { force: true });
