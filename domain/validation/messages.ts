@@ -32,7 +32,7 @@ export const messages = {
   cdStudyDescriptionOrCode: 'Enter the full study description or the CRIS examination code.',
   examBlanket:
     "It is essential to state each examination and date of scan required. 'All imaging' will not be accepted: list each examination with its date.",
-  examCodeInvalid: 'An exam code is letters and digits only (up to 20), for example XCHES.',
+  examCodeInvalid: 'An exam code is letters and digits (up to 20 characters), for example XCHES.',
 
   priorityMissing: (choices: string) => `Choose a priority: ${choices}.`,
   priorityReasonMissing: 'Choose the reason for the priority.',
