@@ -1,12 +1,15 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { FREE_TEXT_FIELDS, PATIENT_IDENTIFIER_FIELDS } from '../domain/patient';
 
 /**
  * Field names that may hold patient identifiers. Redacted wherever they appear (top level or one/two levels deep),
  * as a second line of defence: code must log ids (requestId, callRef, jobId), never patient values.
  */
 export const PATIENT_FIELDS = [
-  'patientName', 'familyName', 'givenName', 'birthDate', 'dob', 'dateOfBirth', 'nhsNumber', 'sNumber',
-  'localPatientId', 'address', 'patient', 'text', 'value', 'PatientName', 'PatientID', 'PatientBirthDate',
+  ...PATIENT_IDENTIFIER_FIELDS,
+  ...FREE_TEXT_FIELDS,
+  'patientName', 'dob', 'dateOfBirth', 'localPatientId', 'patient', 'text', 'value', 'note', 'reason', 'question', 'answer',
+  'PatientName', 'PatientID', 'PatientBirthDate',
 ] as const;
 
 // `name` is redacted only below the top level: at the top it is pino's own logger name.
