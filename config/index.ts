@@ -18,6 +18,13 @@ export interface AppConfig {
     openIdMetadataUrl?: string;
     tokenIssuer?: string;
   };
+  roles: {
+    approverAadObjectIds: string[];
+    serviceDeskTeamId?: string;
+    serviceDeskChannelId?: string;
+    oncallRadiologistAadObjectIds: string[];
+    cacheSeconds: number;
+  };
   redis: { url: string; prefix: string };
   encryptionKeys: EncryptionKey[];
   pacs: { dicomWebUrl: string; restUrl: string; dimse: { host: string; port: number; aet: string }; ourAet: string };
@@ -36,6 +43,11 @@ export interface AppConfig {
     | { mode: 'ivanti'; baseUrl: string; apiKey: string; businessObject: string; requestIdField?: string };
 }
 
+
+/** "a, b,,c" -> ["a","b","c"] (lower-cased: Entra object ids are GUIDs, compared case-insensitively). */
+function idList(raw: string): string[] {
+  return raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+}
 
 /**
  * Reads and validates the environment. This module (with its siblings) is the only code that touches process.env.
@@ -76,6 +88,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       allowedTenantId: e.ALLOWED_TENANT_ID,
       openIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
       tokenIssuer: e.BOT_TOKEN_ISSUER,
+    },
+    roles: {
+      approverAadObjectIds: idList(e.APPROVER_AAD_OBJECT_IDS),
+      serviceDeskTeamId: e.SERVICE_DESK_TEAM_ID,
+      serviceDeskChannelId: e.SERVICE_DESK_CHANNEL_ID,
+      oncallRadiologistAadObjectIds: idList(e.ONCALL_RADIOLOGIST_AAD_OBJECT_IDS),
+      cacheSeconds: e.ROLE_CACHE_SECONDS,
     },
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
     encryptionKeys,

@@ -14,6 +14,9 @@ export function checkProductionConfig(config: AppConfig): string[] {
     problems.push('MICROSOFT_APP_PASSWORD is required in production for MICROSOFT_APP_TYPE=' + b.appType);
   if (!b.appTenantId && b.appType !== 'MultiTenant') problems.push('MICROSOFT_APP_TENANT_ID is required in production');
   if (!b.allowedTenantId) problems.push('ALLOWED_TENANT_ID is required in production (only our own tenant is served)');
+  if (config.roles.approverAadObjectIds.length === 0 && !config.roles.serviceDeskTeamId)
+    problems.push('APPROVER_AAD_OBJECT_IDS or SERVICE_DESK_TEAM_ID is required in production (someone must be able to approve)');
+  if (!config.roles.serviceDeskChannelId) problems.push('SERVICE_DESK_CHANNEL_ID is required in production (where approval cards go)');
   if (config.encryptionKeys.length === 0)
     problems.push('ITB_ENCRYPTION_KEYS is required in production (patient identifiers are encrypted at rest)');
   if (config.encryptionKeys.some((k) => k.id === 'sandbox')) problems.push('ITB_ENCRYPTION_KEYS must not use the sandbox key id in production');

@@ -30,6 +30,18 @@ export const envSchema = z.object({
   BOT_OPENID_METADATA_URL: optionalString,
   BOT_TOKEN_ISSUER: optionalString,
 
+  // Roles (checked on the server for every action; never from card data)
+  /** Entra object ids of service-desk approvers, comma-separated. */
+  APPROVER_AAD_OBJECT_IDS: z.string().default(''),
+  /** The service desk's Teams team: its members are approvers too (checked through the Teams API, cached). */
+  SERVICE_DESK_TEAM_ID: optionalString,
+  /** The channel conversation id where approval and action-required cards are posted. */
+  SERVICE_DESK_CHANNEL_ID: optionalString,
+  /** Entra object ids of on-call radiologists allowed to send trauma transfers, comma-separated. */
+  ONCALL_RADIOLOGIST_AAD_OBJECT_IDS: z.string().default(''),
+  /** How long a team-membership answer is trusted. */
+  ROLE_CACHE_SECONDS: z.coerce.number().int().min(0).default(300),
+
   // Redis (BullMQ + store)
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   /** Hash-tagged so every key of ours lands in one Redis Cluster slot group (BullMQ needs it). */

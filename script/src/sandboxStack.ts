@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEMO_TENANT_ID } from '../../sandbox/demo';
+import { DEMO_TENANT_ID, demoUser } from '../../sandbox/demo';
 import { startRedis } from '../../sandbox/processes/redis';
 import { startOrthanc } from '../../sandbox/processes/orthanc';
 import { spawnService, type ServiceHandle } from '../../sandbox/processes/service';
 import { waitForTcp } from '../../sandbox/processes/freePort';
-import { PLAYGROUND_ROLES, playgroundConfigFor } from '../../sandbox/playground/roles';
+import { PLAYGROUND_ROLES, SANDBOX_TEAM, playgroundConfigFor } from '../../sandbox/playground/roles';
 import { renderPlaygroundYaml } from '../../sandbox/playground/playgroundConfig';
 import { SANDBOX_S_NUMBER_SYSTEM } from '../../sandbox/pas/pasSandbox';
 
@@ -43,6 +43,10 @@ export function sandboxEnv(): Record<string, string> {
     PAS_FHIR_BASE_URL: `http://127.0.0.1:${SANDBOX_PORTS.pas}/fhir`,
     PAS_S_NUMBER_SYSTEM: SANDBOX_S_NUMBER_SYSTEM,
     SERVICEDESK_MODE: 'local',
+    APPROVER_AAD_OBJECT_IDS: demoUser('analyst').aadObjectId,
+    SERVICE_DESK_TEAM_ID: SANDBOX_TEAM.id,
+    SERVICE_DESK_CHANNEL_ID: SANDBOX_TEAM.channels[0]!.id,
+    ONCALL_RADIOLOGIST_AAD_OBJECT_IDS: demoUser('radiologist').aadObjectId,
   };
 }
 

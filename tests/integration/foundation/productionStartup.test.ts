@@ -31,6 +31,8 @@ const GOOD: Record<string, string> = {
   MICROSOFT_APP_TENANT_ID: '3b6c2a10-7d4e-4f0b-8c1a-9e2d5f6a7b80',
   ALLOWED_TENANT_ID: '3b6c2a10-7d4e-4f0b-8c1a-9e2d5f6a7b80',
   ITB_ENCRYPTION_KEYS: KEY,
+  APPROVER_AAD_OBJECT_IDS: 'c9024da4-7ef1-42a5-b4d4-a703d7be7128',
+  SERVICE_DESK_CHANNEL_ID: '19:itb-iep-requests@thread.tacv2',
   BOT_PORT: '0',
   LOG_LEVEL: 'silent',
 };
@@ -47,6 +49,8 @@ describe('production start-up refuses unsafe settings', () => {
     ['MICROSOFT_APP_TENANT_ID', without('MICROSOFT_APP_TENANT_ID')],
     ['ALLOWED_TENANT_ID', without('ALLOWED_TENANT_ID')],
     ['ITB_ENCRYPTION_KEYS', without('ITB_ENCRYPTION_KEYS')],
+    ['SERVICE_DESK_CHANNEL_ID', without('SERVICE_DESK_CHANNEL_ID')],
+    ['APPROVER_AAD_OBJECT_IDS', without('APPROVER_AAD_OBJECT_IDS')],
     ['ITB_MODE', { ...GOOD, ITB_MODE: 'prod' }],
     ['ITB_ENCRYPTION_KEYS', { ...GOOD, ITB_ENCRYPTION_KEYS: 'k1:c2hvcnQ=' }],
   ])('exits non-zero with one clear line naming %s', async (variable, env) => {

@@ -11,6 +11,8 @@ const PROD = {
   MICROSOFT_APP_TENANT_ID: 'tenant',
   ALLOWED_TENANT_ID: 'tenant',
   ITB_ENCRYPTION_KEYS: KEY,
+  APPROVER_AAD_OBJECT_IDS: 'c9024da4-7ef1-42a5-b4d4-a703d7be7128',
+  SERVICE_DESK_CHANNEL_ID: '19:itb-iep-requests@thread.tacv2',
 };
 
 describe('loadConfig', () => {
@@ -47,7 +49,7 @@ describe('checkProductionConfig', () => {
   it('accepts a complete production configuration', () => {
     expect(checkProductionConfig(loadConfig(PROD))).toEqual([]);
   });
-  it.each(['MICROSOFT_APP_ID', 'MICROSOFT_APP_PASSWORD', 'MICROSOFT_APP_TENANT_ID', 'ALLOWED_TENANT_ID', 'ITB_ENCRYPTION_KEYS'])(
+  it.each(['MICROSOFT_APP_ID', 'MICROSOFT_APP_PASSWORD', 'MICROSOFT_APP_TENANT_ID', 'ALLOWED_TENANT_ID', 'ITB_ENCRYPTION_KEYS', 'SERVICE_DESK_CHANNEL_ID', 'APPROVER_AAD_OBJECT_IDS'])(
     'reports a missing %s by name',
     (name) => {
       const env: Record<string, string> = { ...PROD };
