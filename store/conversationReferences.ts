@@ -1,0 +1,86 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { CorruptRecordError } from './errors';
+import type { StoreKeys } from './keys';
+import { redisCall } from './redisCall';
+
+/**
+ * The parts of a Bot Framework ConversationReference the store checks; every other property the bot hands in (bot,
+ * user, locale, activityId...) is kept as it came. Plain JSON, so the store does not import botbuilder (DESIGN: only
+ * bot/ does) and a port to the Agents SDK reads the same records.
+ */
+export const conversationReferenceSchema = z.looseObject({
+  channelId: z.string().min(1),
+  serviceUrl: z.string().min(1),
+  conversation: z.looseObject({ id: z.string().min(1) }),
+});
+
+/** A conversation reference as stored: enough to send a proactive message into that conversation. */
+export type StoredConversationReference = z.infer<typeof conversationReferenceSchema>;
+
+/** Our name for the analysts' channel (DESIGN: the MBP service desk works in one Teams channel). */
+export const SERVICE_DESK_CHANNEL = 'serviceDesk';
+
+/**
+ * Conversation references for proactive messages: a user's personal chat with the bot (keyed by Entra object id, to
+ * tell a requester about their request), a channel (keyed by our name for it), and both again by conversation id.
+ * Staff identities only, never patient data, so they are stored in clear.
+ */
+export class ConversationReferences {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: StoreKeys,
+  ) {}
+
+  /** Saves the personal-chat reference of a user (called on every message from them, so it stays current). */
+  async saveForUser(aadObjectId: string, reference: StoredConversationReference): Promise<void> {
+    await this.save(this.keys.conversationOfUser(aadObjectId), reference);
+  }
+
+  /** The user's personal-chat reference, or undefined when they never talked to the bot (or removed it). */
+  async getForUser(aadObjectId: string): Promise<StoredConversationReference | undefined> {
+    return this.load(this.keys.conversationOfUser(aadObjectId));
+  }
+
+  /** Forgets a user's reference: Teams answered 403 because they removed the app. */
+  async forgetUser(aadObjectId: string): Promise<void> {
+    await redisCall('forget a conversation reference', () => this.redis.del(this.keys.conversationOfUser(aadObjectId)));
+  }
+
+  /** Saves a channel's reference under our name for it (default: the service-desk channel). */
+  async saveForChannel(reference: StoredConversationReference, name: string = SERVICE_DESK_CHANNEL): Promise<void> {
+    await this.save(this.keys.conversationOfChannel(name), reference);
+  }
+
+  /** The channel's reference, or undefined when the bot has not been added to it yet. */
+  async getForChannel(name: string = SERVICE_DESK_CHANNEL): Promise<StoredConversationReference | undefined> {
+    return this.load(this.keys.conversationOfChannel(name));
+  }
+
+  /** Any saved reference by its Teams conversation id. */
+  async getByConversationId(conversationId: string): Promise<StoredConversationReference | undefined> {
+    return this.load(this.keys.conversationById(conversationId));
+  }
+
+  private async save(key: string, reference: StoredConversationReference): Promise<void> {
+    const checked = conversationReferenceSchema.parse(reference);
+    const json = JSON.stringify(checked);
+    await redisCall('save a conversation reference', () =>
+      this.redis.multi().set(key, json).set(this.keys.conversationById(checked.conversation.id), json).exec(),
+    );
+  }
+
+  private async load(key: string): Promise<StoredConversationReference | undefined> {
+    const raw = await redisCall('read a conversation reference', () => this.redis.get(key));
+    if (raw === null) return undefined;
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      throw new CorruptRecordError(key, 'not JSON');
+    }
+    const parsed = conversationReferenceSchema.safeParse(json);
+    if (!parsed.success) throw new CorruptRecordError(key, 'not a conversation reference');
+    return parsed.data;
+  }
+}

@@ -1,0 +1,505 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { EncryptionKey } from '../config';
+import {
+  auditEvent,
+  isTerminal,
+  makeTransition,
+  priorityLaneOf,
+  type Actor,
+  type CallRef,
+  type RequestStatus,
+  type TransferRequest,
+  type Transition,
+} from '../domain';
+import { checkAuditFacts, type AuditRecord, type StoreAuditEvent } from './auditTrail';
+import {
+  ConflictError,
+  CorruptRecordError,
+  IdempotencyKeyReusedError,
+  IdentifiersPurgedError,
+  InvalidChangeError,
+  RequestAlreadyExistsError,
+  RequestNotFoundError,
+} from './errors';
+import { FieldCipher } from './fieldCipher';
+import { runGuardedWrite, type GuardedWrite, type GuardedWriteResult } from './guardedWrite';
+import { DEFAULT_IDEMPOTENCY_TTL_SECONDS } from './idempotencyKeys';
+import { StoreKeys } from './keys';
+import { redisCall } from './redisCall';
+import {
+  createCommands,
+  patientTokensOf,
+  purgeCommands,
+  reencryptCommands,
+  storedTokens,
+  transitionCommands,
+  updateCommands,
+} from './requestCommands';
+import {
+  BODY_FIELD,
+  PATIENT_TOKENS_FIELD,
+  bodyAad,
+  factsOf,
+  isNoteField,
+  noteAad,
+  noteField,
+  summaryFromHash,
+  transitionFromEntry,
+  type RequestSummary,
+  type StoredRequest,
+} from './requestRecord';
+
+/** How the store is built. */
+export interface RequestStoreOptions {
+  /** Key prefix (config.redis.prefix); keep its hash tag. */
+  prefix: string;
+  /** config.encryptionKeys: the first seals new values, all of them open old ones. */
+  encryptionKeys: readonly EncryptionKey[];
+  /** How long a create or transition remembers its idempotency key (default 24 h). */
+  idempotencyTtlSeconds?: number;
+  /** Refuse audit events whose facts look like patient data (default true; see checkAuditFacts). */
+  refuseSuspiciousAuditFacts?: boolean;
+  /** transition() without expectedVersion re-reads and retries this many times after a conflict (default 5). */
+  conflictRetries?: number;
+}
+
+/** A request to store: the validated body and who submitted it. */
+export interface NewRequest {
+  /** Our request id; a random UUID when absent. Not patient data: it goes in job payloads and logs. */
+  id?: string;
+  request: TransferRequest;
+  /** Entra object id of the submitter (from the Teams activity, never from card data). */
+  requester: string;
+  actor: Actor;
+  at: Date;
+  callRef?: CallRef;
+  /** e.g. the card submission's activity id: a repeated submission returns the first request instead of a second. */
+  idempotencyKey?: string;
+}
+
+/** What create() did. */
+export interface CreateOutcome {
+  id: string;
+  version: number;
+  /** False when the idempotency key had already created this request. */
+  created: boolean;
+}
+
+/** A change to a request other than its status. */
+export interface RequestChange {
+  at: Date;
+  /** Replaces the body (e.g. the requester supplied missing details); the kind must stay the same. */
+  request?: TransferRequest;
+  /** Sets the call reference the service desk gave (the store does not allocate them). */
+  callRef?: CallRef;
+  /** Audit events to append in the same atomic step. */
+  audit?: readonly AuditRecord[];
+}
+
+/** How to apply a transition. */
+export interface TransitionOptions {
+  actor: Actor;
+  at: Date;
+  /** Short, non-identifying reason ("approved", "IEP status On IEP"); goes into the history and the audit. */
+  reason: string;
+  /** What a person typed (e.g. a rejection reason): stored encrypted, never audited or logged. */
+  note?: string;
+  /** A repeated delivery with the same key returns the first outcome and changes nothing. */
+  idempotencyKey?: string;
+  /** Fail with ConflictError unless the record is still at this version (otherwise: re-read and retry on conflict). */
+  expectedVersion?: number;
+  /** Sets the call reference in the same step (e.g. submitted -> logged). */
+  callRef?: CallRef;
+  /** Further audit events for the same atomic step (e.g. iep.statusSeen). */
+  audit?: readonly AuditRecord[];
+}
+
+/** What transition() did. */
+export interface TransitionOutcome {
+  transition: Transition;
+  /** The record's version right after this transition. */
+  version: number;
+  /** True when this was a repeat delivery: the stored first outcome is returned and nothing changed. */
+  replayed: boolean;
+}
+
+/** What a purge did. */
+export type PurgeOutcome = 'purged' | 'alreadyPurged' | 'missing';
+
+/** What re-encrypting one record did, and the key ids its values named before. */
+export interface ReencryptOutcome {
+  outcome: 'reencrypted' | 'current' | 'purged' | 'missing';
+  keyIdsBefore: string[];
+}
+
+type IdempotencyOutcome =
+  | { op: 'create'; requestId: string }
+  | { op: 'transition'; requestId: string; index: number; version: number };
+
+interface RecordRead {
+  key: string;
+  hash: Record<string, string>;
+  summary: RequestSummary;
+  historyLength: number;
+}
+
+/**
+ * The requests repository: Redis hashes with optimistic concurrency, patient identifiers sealed with AES-256-GCM,
+ * a history of transitions, indexes (requester, status, call reference, ended-at, patient lookup tokens) and the
+ * audit streams, every write atomic through one Lua script (guardedWrite.ts).
+ */
+export class RequestStore {
+  readonly keys: StoreKeys;
+  readonly cipher: FieldCipher;
+  private readonly idempotencyTtl: number;
+  private readonly refuseSuspicious: boolean;
+  private readonly conflictRetries: number;
+
+  constructor(
+    private readonly redis: Redis,
+    opts: RequestStoreOptions,
+  ) {
+    this.keys = new StoreKeys(opts.prefix);
+    this.cipher = new FieldCipher(opts.encryptionKeys);
+    this.idempotencyTtl = opts.idempotencyTtlSeconds ?? DEFAULT_IDEMPOTENCY_TTL_SECONDS;
+    this.refuseSuspicious = opts.refuseSuspiciousAuditFacts ?? true;
+    this.conflictRetries = opts.conflictRetries ?? 5;
+  }
+
+  /** Stores a new request in status "submitted" and audits "request.submitted", atomically and idempotently. */
+  async create(input: NewRequest): Promise<CreateOutcome> {
+    const id = input.id ?? randomUUID();
+    const facts = factsOf(input.request);
+    const submitted = auditEvent(
+      'request.submitted',
+      { at: input.at, actor: input.actor, requestId: id, ...(input.callRef !== undefined ? { callRef: input.callRef } : {}) },
+      { kind: facts.kind, lane: priorityLaneOf(input.request), examCount: facts.examCount },
+    );
+    this.check([submitted]);
+    const outcome: IdempotencyOutcome = { op: 'create', requestId: id };
+    const result = await this.write(id, {
+      recordKey: this.keys.request(id),
+      mode: 'create',
+      ...this.idempotency(input.idempotencyKey, outcome),
+      commands: createCommands(this.keys, this.cipher, { ...input, id, audit: [submitted] }),
+    });
+    switch (result.result) {
+      case 'ok':
+        return { id, version: result.version, created: true };
+      case 'duplicate': {
+        const first = parseOutcome(id, result.outcome);
+        if (first.op !== 'create') throw new IdempotencyKeyReusedError(id);
+        const summary = await this.getSummary(first.requestId);
+        return { id: first.requestId, version: summary?.version ?? 1, created: false };
+      }
+      case 'exists':
+        throw new RequestAlreadyExistsError(id);
+      default:
+        throw new CorruptRecordError(this.keys.request(id), `create answered ${result.result}`);
+    }
+  }
+
+  /**
+   * Changes the body and/or call reference if the record is still at `expectedVersion`; bumps the version. Throws
+   * ConflictError when someone else wrote first, RequestNotFoundError, IdentifiersPurgedError for a purged body.
+   */
+  async update(id: string, expectedVersion: number, change: RequestChange): Promise<{ version: number }> {
+    const current = await this.readForWrite(id);
+    if (current.summary.version !== expectedVersion) throw new ConflictError(id, expectedVersion, current.summary.version);
+    if (change.request) {
+      if (change.request.kind !== current.summary.kind) throw new InvalidChangeError(id, `a ${current.summary.kind} request cannot become ${change.request.kind}`);
+      if (current.summary.purgedAt !== undefined) throw new IdentifiersPurgedError(id);
+    }
+    const audit = change.audit ?? [];
+    this.check(audit);
+    const result = await this.write(id, {
+      recordKey: current.key,
+      mode: 'update',
+      expectedVersion,
+      commands: updateCommands(this.keys, this.cipher, { summary: current.summary, tokens: storedTokens(current.hash[PATIENT_TOKENS_FIELD]) }, { ...change, audit }),
+    });
+    if (result.result === 'ok') return { version: result.version };
+    if (result.result === 'conflict') throw new ConflictError(id, expectedVersion, result.version);
+    throw new RequestNotFoundError(id);
+  }
+
+  /**
+   * Moves a request to `to` under the domain's lifecycle (IllegalTransitionError when not allowed), bumps the version,
+   * appends the Transition to the history and "request.statusChanged" to the audit, in one atomic step. With an
+   * idempotency key, repeated deliveries return the first outcome (`replayed: true`) and change nothing.
+   */
+  async transition(id: string, to: RequestStatus, opts: TransitionOptions): Promise<TransitionOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      if (opts.idempotencyKey !== undefined) {
+        const prior = await redisCall('read an idempotency key', () => this.redis.get(this.keys.requestIdempotency(opts.idempotencyKey!)));
+        if (prior !== null) return this.replay(id, to, prior);
+      }
+      const current = await this.readForWrite(id);
+      const { summary } = current;
+      if (opts.expectedVersion !== undefined && summary.version !== opts.expectedVersion) {
+        throw new ConflictError(id, opts.expectedVersion, summary.version);
+      }
+      const transition = makeTransition({
+        requestId: id,
+        kind: summary.kind,
+        from: summary.status,
+        to,
+        at: opts.at,
+        by: opts.actor,
+        why: opts.reason,
+        ...(opts.note !== undefined ? { note: opts.note } : {}),
+      });
+      const callRef = opts.callRef ?? summary.callRef;
+      const changed = auditEvent(
+        'request.statusChanged',
+        { at: opts.at, actor: opts.actor, requestId: id, ...(callRef !== undefined ? { callRef } : {}) },
+        { kind: summary.kind, from: summary.status, to, why: opts.reason },
+      );
+      const audit = [changed, ...(opts.audit ?? [])];
+      this.check(audit);
+      const version = summary.version + 1;
+      const outcome: IdempotencyOutcome = { op: 'transition', requestId: id, index: current.historyLength, version };
+      const result = await this.write(id, {
+        recordKey: current.key,
+        mode: 'update',
+        expectedVersion: summary.version,
+        expectedStatus: summary.status,
+        ...this.idempotency(opts.idempotencyKey, outcome),
+        commands: transitionCommands(this.keys, this.cipher, current, transition, { ...(opts.callRef !== undefined ? { callRef: opts.callRef } : {}), audit }),
+      });
+      switch (result.result) {
+        case 'ok':
+          return { transition, version: result.version, replayed: false };
+        case 'duplicate':
+          return this.replay(id, to, result.outcome);
+        case 'conflict':
+          // A caller that named a version asked for exactly that state; otherwise re-read and re-check the lifecycle.
+          if (opts.expectedVersion !== undefined || attempt >= this.conflictRetries) throw new ConflictError(id, summary.version, result.version);
+          continue;
+        default:
+          throw new RequestNotFoundError(id);
+      }
+    }
+  }
+
+  /** The request with its decrypted body and history, or undefined. */
+  async get(id: string): Promise<StoredRequest | undefined> {
+    const key = this.keys.request(id);
+    const [hash, history] = await redisCall('read a request', async () => {
+      const replies = await this.redis.multi().hgetall(key).lrange(this.keys.history(id), 0, -1).exec();
+      return [(replies?.[0]?.[1] ?? {}) as Record<string, string>, (replies?.[1]?.[1] ?? []) as string[]];
+    });
+    if (!hash.id) return undefined;
+    const summary = summaryFromHash(key, hash);
+    const body = hash[BODY_FIELD];
+    const request = body !== undefined ? (JSON.parse(this.cipher.open(body, bodyAad(id))) as TransferRequest) : undefined;
+    const transitions = history.map((json, n) => {
+      const { hasNote, ...t } = transitionFromEntry(key, id, summary.kind, json);
+      const sealed = hash[noteField(n)];
+      return hasNote && sealed !== undefined ? { ...t, note: this.cipher.open(sealed, noteAad(id, n)) } : t;
+    });
+    return { ...summary, ...(request !== undefined ? { request } : {}), history: transitions };
+  }
+
+  /** The clear facts only (no decryption), or undefined. */
+  async getSummary(id: string): Promise<RequestSummary | undefined> {
+    const key = this.keys.request(id);
+    const hash = await redisCall('read a request', () => this.redis.hgetall(key));
+    return hash.id ? summaryFromHash(key, hash) : undefined;
+  }
+
+  /** The request id for a call reference, or undefined. */
+  async findByCallRef(callRef: CallRef): Promise<string | undefined> {
+    const id = await redisCall('look up a call reference', () => this.redis.hget(this.keys.byCallRef, callRef));
+    return id ?? undefined;
+  }
+
+  /** A requester's requests, newest first ("my requests"), as clear facts. */
+  async listByRequester(aadObjectId: string, opts: { offset?: number; limit?: number } = {}): Promise<RequestSummary[]> {
+    const offset = opts.offset ?? 0;
+    const ids = await redisCall('list requests', () => this.redis.zrevrange(this.keys.byRequester(aadObjectId), offset, offset + (opts.limit ?? 20) - 1));
+    return this.summaries(ids);
+  }
+
+  /** Requests in a status, longest-waiting first, optionally only those that entered it before a time (timers, reports). */
+  async listByStatus(status: RequestStatus, opts: { enteredBefore?: Date; limit?: number } = {}): Promise<Array<{ id: string; since: Date }>> {
+    const max = opts.enteredBefore ? `(${opts.enteredBefore.getTime()}` : '+inf';
+    const flat = await redisCall('list requests by status', () =>
+      this.redis.zrangebyscore(this.keys.byStatus(status), '-inf', max, 'WITHSCORES', 'LIMIT', 0, opts.limit ?? 100),
+    );
+    return pairs(flat).map(([id, score]) => ({ id, since: new Date(Number(score)) }));
+  }
+
+  /**
+   * Ids of requests for a patient, by S number and/or NHS number, through HMAC lookup tokens (the values are never
+   * stored in clear). Tokens under every configured key are tried, so records not yet rotated are found too. The
+   * caller must still compare the decrypted patient: an index can lag a concurrent write.
+   */
+  async findByPatient(patient: { sNumber?: string; nhsNumber?: string }): Promise<string[]> {
+    const tokens = [
+      ...(patient.sNumber !== undefined ? this.cipher.lookupTokensUnderAllKeys('sNumber', patient.sNumber.toUpperCase()) : []),
+      ...(patient.nhsNumber !== undefined ? this.cipher.lookupTokensUnderAllKeys('nhsNumber', patient.nhsNumber) : []),
+    ];
+    if (tokens.length === 0) return [];
+    const ids = await redisCall('look up a patient', () => this.redis.sunion(...tokens.map((t) => this.keys.byPatientToken(t))));
+    return ids.sort();
+  }
+
+  /** Ended requests that still hold identifiers and ended at or before `cutoff`, oldest first (the retention queue). */
+  async listEndedBefore(cutoff: Date, limit = 100): Promise<string[]> {
+    return redisCall('list ended requests', () => this.redis.zrangebyscore(this.keys.endedAwaitingPurge, '-inf', cutoff.getTime(), 'LIMIT', 0, limit));
+  }
+
+  /** Takes an id off the retention queue (a record that is gone or already purged). True when it was listed. */
+  async forgetEnded(id: string): Promise<boolean> {
+    return (await redisCall('update the retention queue', () => this.redis.zrem(this.keys.endedAwaitingPurge, id))) === 1;
+  }
+
+  /** A page of every request id in creation order (what key rotation walks). */
+  async listAllIds(offset: number, limit: number): Promise<string[]> {
+    return redisCall('list requests', () => this.redis.zrange(this.keys.all, offset, offset + limit - 1));
+  }
+
+  /**
+   * Removes a terminal request's patient identifiers: the sealed body, sealed notes and lookup tokens. The clear facts,
+   * call reference, history and audit stay; "request.identifiersPurged" is audited in the same step.
+   */
+  async purgeIdentifiers(id: string, opts: { at: Date; actor: Actor; retentionDays: number }): Promise<PurgeOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      const hash = await redisCall('read a request', () => this.redis.hgetall(this.keys.request(id)));
+      if (!hash.id) return 'missing';
+      const summary = summaryFromHash(this.keys.request(id), hash);
+      if (summary.purgedAt !== undefined) return 'alreadyPurged';
+      if (!isTerminal(summary.status)) throw new InvalidChangeError(id, `identifiers are purged only after the request ends (it is ${summary.status})`);
+      const purged: StoreAuditEvent = {
+        type: 'request.identifiersPurged',
+        at: opts.at.toISOString(),
+        actor: opts.actor,
+        requestId: id,
+        ...(summary.callRef !== undefined ? { callRef: summary.callRef } : {}),
+        facts: { kind: summary.kind, retentionDays: opts.retentionDays },
+      };
+      const current = { summary, tokens: storedTokens(hash[PATIENT_TOKENS_FIELD]), noteFields: Object.keys(hash).filter(isNoteField) };
+      const result = await this.write(id, {
+        recordKey: this.keys.request(id),
+        mode: 'update',
+        expectedVersion: summary.version,
+        commands: purgeCommands(this.keys, current, opts.at, purged),
+      });
+      if (result.result === 'ok') return 'purged';
+      if (result.result === 'missing') return 'missing';
+      if (attempt >= this.conflictRetries) throw new ConflictError(id, summary.version, result.result === 'conflict' ? result.version : -1);
+    }
+  }
+
+  /**
+   * Re-seals a record's body and notes with the active key and re-indexes its lookup tokens under it. Guarded like
+   * every write (the version is bumped), so a concurrent update is never overwritten with older content.
+   */
+  async reencrypt(id: string): Promise<ReencryptOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      const hash = await redisCall('read a request', () => this.redis.hgetall(this.keys.request(id)));
+      if (!hash.id) return { outcome: 'missing', keyIdsBefore: [] };
+      const key = this.keys.request(id);
+      const summary = summaryFromHash(key, hash);
+      const sealedFields = sealedFieldsOf(hash);
+      const keyIdsBefore = [...new Set(sealedFields.map((f) => this.cipher.keyIdOf(hash[f]!)))].sort();
+      if (summary.purgedAt !== undefined && sealedFields.length === 0) return { outcome: 'purged', keyIdsBefore };
+      const stale = sealedFields.filter((f) => !this.cipher.isCurrent(hash[f]!));
+      if (stale.length === 0) return { outcome: 'current', keyIdsBefore };
+      const resealed = stale.map((f): [string, string] => {
+        const aad = f === BODY_FIELD ? bodyAad(id) : noteAad(id, Number(f.slice('note:'.length)));
+        return [f, this.cipher.seal(this.cipher.open(hash[f]!, aad), aad)];
+      });
+      const body = hash[BODY_FIELD];
+      const after = body !== undefined ? patientTokensOf(this.cipher, JSON.parse(this.cipher.open(body, bodyAad(id))) as TransferRequest) : [];
+      const result = await this.write(id, {
+        recordKey: key,
+        mode: 'update',
+        expectedVersion: summary.version,
+        commands: reencryptCommands(this.keys, id, resealed, { before: storedTokens(hash[PATIENT_TOKENS_FIELD]), after }),
+      });
+      if (result.result === 'ok') return { outcome: 'reencrypted', keyIdsBefore };
+      if (result.result === 'missing') return { outcome: 'missing', keyIdsBefore };
+      if (attempt >= this.conflictRetries) throw new ConflictError(id, summary.version, result.result === 'conflict' ? result.version : -1);
+    }
+  }
+
+  /** The key ids named by a record's sealed values (no decryption), sorted; empty when purged or missing. */
+  async sealedKeyIdsOf(id: string): Promise<string[]> {
+    const hash = await redisCall('read a request', () => this.redis.hgetall(this.keys.request(id)));
+    return [...new Set(sealedFieldsOf(hash).map((f) => this.cipher.keyIdOf(hash[f]!)))].sort();
+  }
+
+  private async readForWrite(id: string): Promise<RecordRead> {
+    const key = this.keys.request(id);
+    // One MULTI, so the history length is the one that goes with this version.
+    const [hash, historyLength] = await redisCall('read a request', async () => {
+      const replies = await this.redis.multi().hgetall(key).llen(this.keys.history(id)).exec();
+      return [(replies?.[0]?.[1] ?? {}) as Record<string, string>, Number(replies?.[1]?.[1] ?? 0)];
+    });
+    if (!hash.id) throw new RequestNotFoundError(id);
+    return { key, hash, summary: summaryFromHash(key, hash), historyLength };
+  }
+
+  private async replay(id: string, to: RequestStatus, raw: string): Promise<TransitionOutcome> {
+    const first = parseOutcome(id, raw);
+    if (first.op !== 'transition' || first.requestId !== id) throw new IdempotencyKeyReusedError(id);
+    const key = this.keys.request(id);
+    const [json, kind, sealed] = await redisCall('read a request', async () => {
+      const replies = await this.redis.multi().lindex(this.keys.history(id), first.index).hget(key, 'kind').hget(key, noteField(first.index)).exec();
+      return [replies?.[0]?.[1], replies?.[1]?.[1], replies?.[2]?.[1]] as [string | null, string | null, string | null];
+    });
+    if (json === null || kind === null) throw new CorruptRecordError(key, 'idempotency key names a missing history entry');
+    const { hasNote, ...transition } = transitionFromEntry(key, id, kind as Transition['kind'], json);
+    if (transition.to !== to) throw new IdempotencyKeyReusedError(id);
+    const withNote = hasNote && sealed !== null ? { ...transition, note: this.cipher.open(sealed, noteAad(id, first.index)) } : transition;
+    return { transition: withNote, version: first.version, replayed: true };
+  }
+
+  private idempotency(key: string | undefined, outcome: IdempotencyOutcome): Pick<GuardedWrite, 'idempotency'> {
+    return key === undefined ? {} : { idempotency: { key: this.keys.requestIdempotency(key), outcome: JSON.stringify(outcome), ttlSeconds: this.idempotencyTtl } };
+  }
+
+  private check(events: readonly AuditRecord[]): void {
+    if (this.refuseSuspicious) events.forEach(checkAuditFacts);
+  }
+
+  private write(id: string, write: GuardedWrite): Promise<GuardedWriteResult> {
+    return redisCall(`write request ${id}`, () => runGuardedWrite(this.redis, write));
+  }
+
+  private async summaries(ids: string[]): Promise<RequestSummary[]> {
+    if (ids.length === 0) return [];
+    const replies = await redisCall('read requests', () => {
+      const p = this.redis.pipeline();
+      for (const id of ids) p.hgetall(this.keys.request(id));
+      return p.exec();
+    });
+    return (replies ?? [])
+      .map(([, h], i) => [this.keys.request(ids[i]!), h as Record<string, string>] as const)
+      .filter(([, h]) => Boolean(h?.id))
+      .map(([key, h]) => summaryFromHash(key, h));
+  }
+}
+
+function sealedFieldsOf(hash: Record<string, string>): string[] {
+  return Object.keys(hash).filter((f) => f === BODY_FIELD || isNoteField(f));
+}
+
+function parseOutcome(id: string, raw: string): IdempotencyOutcome {
+  try {
+    const parsed = JSON.parse(raw) as IdempotencyOutcome;
+    if ((parsed.op === 'create' || parsed.op === 'transition') && typeof parsed.requestId === 'string') return parsed;
+  } catch {
+    // fall through
+  }
+  throw new IdempotencyKeyReusedError(id);
+}
+
+function pairs(flat: string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
+  return out;
+}
