@@ -2,14 +2,17 @@ import fs from 'node:fs';
 import { DicomFileError } from './errors';
 
 /**
- * Random access to a file's bytes for the header reader. Returned buffers may be views of an internal window: use
- * them before the next call, copy what you keep.
+ * Random access to a file's bytes for the header reader, without allocating per read: `at()` makes a range
+ * available and returns where it sits in `window`; read it from there at once, before the next `at()` call (which
+ * may replace the window).
  */
 export interface ByteSource {
   /** Total size in bytes (a file's size at open time). */
   readonly size: number;
-  /** Exactly `length` bytes at `position`; throws TRUNCATED if they run past the end. */
-  bytes(position: number, length: number): Buffer;
+  /** The bytes `at()` last made available. */
+  readonly window: Buffer;
+  /** Makes [position, position + length) available and returns its offset in `window`; TRUNCATED past the end. */
+  at(position: number, length: number): number;
 }
 
 function truncatedAt(position: number): DicomFileError {
@@ -20,9 +23,10 @@ function truncatedAt(position: number): DicomFileError {
 export function bufferSource(buffer: Buffer): ByteSource {
   return {
     size: buffer.length,
-    bytes(position, length) {
+    window: buffer,
+    at(position, length) {
       if (position < 0 || length < 0 || position + length > buffer.length) throw truncatedAt(position);
-      return buffer.subarray(position, position + length);
+      return position;
     },
   };
 }
@@ -36,7 +40,7 @@ export function bufferSource(buffer: Buffer): ByteSource {
  */
 export class FileWindowSource implements ByteSource {
   private windowStart: number;
-  private window: Buffer;
+  window: Buffer;
 
   constructor(
     private readonly fd: number,
@@ -48,12 +52,12 @@ export class FileWindowSource implements ByteSource {
     this.window = first.bytes;
   }
 
-  bytes(position: number, length: number): Buffer {
+  at(position: number, length: number): number {
     if (position < 0 || length < 0 || position + length > this.size) throw truncatedAt(position);
     const offset = position - this.windowStart;
-    if (offset >= 0 && offset + length <= this.window.length) return this.window.subarray(offset, offset + length);
+    if (offset >= 0 && offset + length <= this.window.length) return offset;
     const want = Math.min(Math.max(length, this.windowSize), this.size - position);
-    // A fresh buffer, not a reused one: views handed out earlier stay valid.
+    // A fresh buffer, never the caller's first chunk: the caller may still be using that one.
     const next = Buffer.allocUnsafe(want);
     let filled = 0;
     while (filled < want) {
@@ -63,6 +67,6 @@ export class FileWindowSource implements ByteSource {
     }
     this.windowStart = position;
     this.window = next;
-    return next.subarray(0, length);
+    return 0;
   }
 }

@@ -33,9 +33,22 @@ export interface TextDecoderForDataset {
   decode(bytes: Buffer): { text: string } | { problem: string };
 }
 
-/** Builds the decoder for a Specific Character Set value (multi-valued, backslash-separated; may be empty). */
+const cache = new Map<string, TextDecoderForDataset>();
+
+/** The decoder for a Specific Character Set value (multi-valued, backslash-separated; may be empty). Cached. */
 export function textDecoderFor(specificCharacterSet: string | undefined): TextDecoderForDataset {
-  const terms = (specificCharacterSet ?? '').split('\\').map((t) => t.trim());
+  const key = specificCharacterSet ?? '';
+  let d = cache.get(key);
+  if (!d) {
+    d = buildDecoder(key);
+    // Values come from files: bound the cache so hostile input cannot grow it without limit.
+    if (cache.size < 256) cache.set(key, d);
+  }
+  return d;
+}
+
+function buildDecoder(specificCharacterSet: string): TextDecoderForDataset {
+  const terms = specificCharacterSet.split('\\').map((t) => t.trim());
   const first = terms[0] ?? '';
   const codeExtensions = terms.length > 1 || first.startsWith('ISO 2022');
   // "ISO 2022 IR 100" names the same repertoire as "ISO_IR 100", reached through code extensions.

@@ -49,9 +49,14 @@ export function elementHeader(tag: number, vr: string, length: number, enc: Data
 
 /** A text element (LO, SH, CS, DT, UI...), padded to even length: UI with NUL, the rest with a space (PS3.5 6.2). */
 export function textElement(tag: number, vr: string, text: string, enc: DatasetEncoding): Buffer {
-  let value = Buffer.from(text, 'latin1');
-  if (value.length % 2 === 1) value = Buffer.concat([value, Buffer.from(vr === 'UI' ? '\0' : ' ', 'latin1')]);
-  return Buffer.concat([elementHeader(tag, vr, value.length, enc), value]);
+  const length = Buffer.byteLength(text, 'latin1');
+  const padded = length + (length % 2);
+  const head = elementHeader(tag, vr, padded, enc);
+  const out = Buffer.allocUnsafe(head.length + padded);
+  head.copy(out, 0);
+  out.write(text, head.length, 'latin1');
+  if (padded !== length) out[out.length - 1] = vr === 'UI' ? 0x00 : 0x20;
+  return out;
 }
 
 /** An element present with no value (zero length): records "this attribute was absent" (PS3.5 7.1.1). */

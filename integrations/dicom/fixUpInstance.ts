@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { fdIo, readAt } from './fdIo';
 import { FileWindowSource } from './byteSource';
 import { DicomFileError, DicomRewriteConfigError, fromFsError } from './errors';
 import { instanceProblems, parseDicomHeader } from './headerReader';
@@ -29,10 +30,10 @@ export interface FixUpResult {
  */
 export const COPY_CHUNK = 1024 * 1024;
 
-async function writeAll(out: fs.FileHandle, buffers: Buffer[]): Promise<void> {
+async function writeAll(fd: number, buffers: Buffer[]): Promise<void> {
   let pending = buffers.filter((b) => b.length > 0);
   while (pending.length > 0) {
-    const { bytesWritten } = await out.writev(pending);
+    const bytesWritten = await fdIo.writev(fd, pending);
     // A short gathered write is legal; continue from where it stopped.
     let skip = bytesWritten;
     const rest: Buffer[] = [];
@@ -64,13 +65,13 @@ export async function fixUpInstance(
 ): Promise<FixUpResult> {
   const buf = opts.buffer ?? Buffer.allocUnsafe(COPY_CHUNK);
   const partial = `${outPath}.partial`;
-  let input: fs.FileHandle | undefined;
-  let output: fs.FileHandle | undefined;
+  let input: number | undefined;
+  let output: number | undefined;
   try {
-    input = await fs.open(inPath, 'r');
-    const { size } = await input.stat();
+    input = await fdIo.open(inPath, 'r');
+    const { size } = await fdIo.fstat(input);
     const firstLength = await readFully(input, buf, Math.min(size, buf.length), 0);
-    const header = parseDicomHeader(new FileWindowSource(input.fd, size, { start: 0, bytes: buf.subarray(0, firstLength) }));
+    const header = parseDicomHeader(new FileWindowSource(input, size, { start: 0, bytes: buf.subarray(0, firstLength) }));
     const problem = instanceProblems(header)[0];
     if (problem) throw problem;
     if (opts.guard && (opts.guard.sopInstanceUid !== header.sopInstanceUid || opts.guard.identityDigest !== identityDigest(header))) {
@@ -80,7 +81,7 @@ export async function fixUpInstance(
     const parts: HeaderPart[] = [...plan.parts];
     if (header.headerEnd < size) parts.push({ start: header.headerEnd, end: size });
 
-    output = await fs.open(partial, 'w');
+    output = await fdIo.open(partial, 'w');
     let pending: Buffer[] = [];
     let bytesOut = 0;
     // How many leading bytes of the file `buf` still holds; 0 once it has been reused for streaming.
@@ -108,9 +109,9 @@ export async function fixUpInstance(
       }
     }
     await writeAll(output, pending);
-    await output.close();
+    await fdIo.close(output);
     output = undefined;
-    await fs.rename(partial, outPath);
+    await fdIo.rename(partial, outPath);
     return {
       sopInstanceUid: header.sopInstanceUid ?? '',
       studyInstanceUid: header.studyInstanceUid ?? '',
@@ -119,23 +120,19 @@ export async function fixUpInstance(
       modifiedTags: plan.modifiedTags,
     };
   } catch (err) {
-    await output?.close().catch(() => undefined);
+    if (output !== undefined) await fdIo.close(output).catch(() => undefined);
     output = undefined;
     await fs.rm(partial, { force: true }).catch(() => undefined);
     if (err instanceof DicomRewriteConfigError) throw err;
     throw fromFsError(err, inPath);
   } finally {
-    await input?.close().catch(() => undefined);
+    if (input !== undefined) await fdIo.close(input).catch(() => undefined);
   }
 }
 
 /** Reads exactly `length` bytes at `position` into the start of `buf`; a short file is TRUNCATED (it shrank under us). */
-async function readFully(fh: fs.FileHandle, buf: Buffer, length: number, position: number): Promise<number> {
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await fh.read(buf, filled, length - filled, position + filled);
-    if (bytesRead === 0) throw new DicomFileError('TRUNCATED', 'the file got shorter while it was being copied', { offset: position + filled });
-    filled += bytesRead;
-  }
-  return filled;
+async function readFully(fd: number, buf: Buffer, length: number, position: number): Promise<number> {
+  const n = await readAt(fd, buf, length, position);
+  if (n < length) throw new DicomFileError('TRUNCATED', 'the file got shorter while it was being copied', { offset: position + n });
+  return n;
 }

@@ -1,6 +1,7 @@
 import { emptyElement, itemEnd, itemStart, sequenceEnd, sequenceStart, textElement, ulElement } from './elementWriter';
 import { DicomFileError, DicomRewriteConfigError } from './errors';
 import type { DicomHeader, ElementSpan } from './headerReader';
+import type { DatasetEncoding } from './transferSyntax';
 import { formatTag, groupOf, Tag } from './tags';
 
 /**
@@ -14,7 +15,10 @@ export type AccessionRule =
   | { kind: 'prefix'; prefix: string }
   | { kind: 'replace'; accessionFor: (studyInstanceUid: string) => string };
 
-/** What the fix-up writes into every instance of a reconciled study (IHE RAD IRWF.b, "coercion"). */
+/**
+ * What the fix-up writes into every instance of a reconciled study (IHE RAD IRWF.b, "coercion"). Treat it as
+ * immutable once used: the bytes it implies are built once per object and encoding, then reused for every instance.
+ */
 export interface PatientRewrite {
   /** UHL hospital number, written to Patient ID (0010,0020). Guideline Appendix 1 (4): "insert the UHL Patient ID". */
   sNumber: string;
@@ -81,11 +85,6 @@ function newAccession(header: DicomHeader, rule: AccessionRule): string | undefi
   return next === original ? undefined : next;
 }
 
-interface OutElement {
-  tag: number;
-  parts: HeaderPart[];
-}
-
 function size(parts: readonly HeaderPart[]): number {
   let n = 0;
   for (const p of parts) n += Buffer.isBuffer(p) ? p.length : p.end - p.start;
@@ -94,6 +93,72 @@ function size(parts: readonly HeaderPart[]): number {
 
 function range(el: { start: number; end: number }): HeaderPart {
   return { start: el.start, end: el.end };
+}
+
+/** Bytes that are the same for every instance of a study in one encoding: built once, not per instance. */
+interface RewriteConstants {
+  patientId: Buffer;
+  issuer: Buffer;
+  typeOfPatientIdText: Buffer;
+  itemStart: Buffer;
+  itemEnd: Buffer;
+  sequenceEnd: Buffer;
+  otherIdsStart: Buffer;
+  originalStart: Buffer;
+  modifiedStart: Buffer;
+  /** Modification DateTime, Modifying System, Source of Previous Values, Reason, then the item and sequence ends. */
+  originalTrailer: Buffer;
+  /** "was absent" markers for the Modified Attributes Sequence, by tag. */
+  absent: Map<number, Buffer>;
+}
+
+const constantsCache = new WeakMap<PatientRewrite, Map<string, RewriteConstants>>();
+
+function constantsFor(rewrite: PatientRewrite, enc: DatasetEncoding): RewriteConstants {
+  let byEncoding = constantsCache.get(rewrite);
+  if (!byEncoding) {
+    byEncoding = new Map();
+    constantsCache.set(rewrite, byEncoding);
+  }
+  const key = `${enc.explicitVr ? 'E' : 'I'}${enc.littleEndian ? 'L' : 'B'}`;
+  let c = byEncoding.get(key);
+  if (!c) {
+    c = {
+      patientId: textElement(Tag.PatientID, 'LO', rewrite.sNumber, enc),
+      issuer: textElement(Tag.IssuerOfPatientID, 'LO', rewrite.issuer, enc),
+      typeOfPatientIdText: textElement(Tag.TypeOfPatientID, 'CS', 'TEXT', enc), // Type 1 in the item (PS3.3 C.7.1.1)
+      itemStart: itemStart(enc),
+      itemEnd: itemEnd(enc),
+      sequenceEnd: sequenceEnd(enc),
+      otherIdsStart: sequenceStart(Tag.OtherPatientIDsSequence, enc),
+      originalStart: sequenceStart(Tag.OriginalAttributesSequence, enc),
+      modifiedStart: sequenceStart(Tag.ModifiedAttributesSequence, enc),
+      originalTrailer: Buffer.concat([
+        textElement(Tag.AttributeModificationDateTime, 'DT', dicomDateTime(rewrite.modifiedAt), enc),
+        textElement(Tag.ModifyingSystem, 'LO', rewrite.modifyingSystem, enc),
+        rewrite.sourceOfPreviousValues
+          ? textElement(Tag.SourceOfPreviousValues, 'LO', rewrite.sourceOfPreviousValues, enc)
+          : emptyElement(Tag.SourceOfPreviousValues, 'LO', enc),
+        textElement(Tag.ReasonForTheAttributeModification, 'CS', 'COERCE', enc),
+        itemEnd(enc),
+        sequenceEnd(enc),
+      ]),
+      absent: new Map([
+        [Tag.AccessionNumber, emptyElement(Tag.AccessionNumber, 'SH', enc)],
+        [Tag.PatientID, emptyElement(Tag.PatientID, 'LO', enc)],
+        [Tag.IssuerOfPatientID, emptyElement(Tag.IssuerOfPatientID, 'LO', enc)],
+        [Tag.OtherPatientIDsSequence, emptyElement(Tag.OtherPatientIDsSequence, 'SQ', enc)],
+      ]),
+    };
+    byEncoding.set(key, c);
+  }
+  return c;
+}
+
+/** One change to the top-level data set: new parts for a tag, or null to remove it. */
+interface Modification {
+  tag: number;
+  parts: HeaderPart[] | null;
 }
 
 /**
@@ -109,119 +174,116 @@ function range(el: { start: number; end: number }): HeaderPart {
  */
 export function planRewrite(header: DicomHeader, rewrite: PatientRewrite): RewritePlan {
   const enc = header.encoding;
-  const byTag = new Map<number, ElementSpan>(header.elements.map((e) => [e.tag, e]));
-  for (const tag of [Tag.OtherPatientIDsSequence, Tag.OriginalAttributesSequence, Tag.IssuerOfPatientIDQualifiersSequence]) {
-    const el = byTag.get(tag);
-    // Items of a sequence stored as UN are implicit VR inside an explicit file: they cannot sit in a new SQ as they are.
-    if (el && el.vr === 'UN' && enc.explicitVr) {
-      throw new DicomFileError('MALFORMED', `${formatTag(tag)} is stored as UN, so it cannot be extended safely`, { offset: el.start });
+  const c = constantsFor(rewrite, enc);
+  let accessionEl: ElementSpan | undefined;
+  let patientIdEl: ElementSpan | undefined;
+  let issuerEl: ElementSpan | undefined;
+  let qualifiersEl: ElementSpan | undefined;
+  let otherIdsEl: ElementSpan | undefined;
+  let groupLengths = false;
+  for (const el of header.elements) {
+    if ((el.tag & 0xffff) === 0) groupLengths = true;
+    else if (el.tag === Tag.AccessionNumber) accessionEl = el;
+    else if (el.tag === Tag.PatientID) patientIdEl = el;
+    else if (el.tag === Tag.IssuerOfPatientID) issuerEl = el;
+    else if (el.tag === Tag.IssuerOfPatientIDQualifiersSequence) qualifiersEl = el;
+    else if (el.tag === Tag.OtherPatientIDsSequence) otherIdsEl = el;
+    else if (el.tag === Tag.OriginalAttributesSequence) {
+      // Items of a sequence stored as UN are implicit VR inside an explicit file: they cannot sit in a new SQ as they are.
+      if (el.vr === 'UN' && enc.explicitVr) throw unAsSequence(el);
     }
   }
+  for (const el of [qualifiersEl, otherIdsEl]) if (el && el.vr === 'UN' && enc.explicitVr) throw unAsSequence(el);
 
-  const replaced = new Map<number, HeaderPart[] | null>(); // null = remove
+  // Ascending tag order throughout: the merge below and the Modified Attributes item both rely on it.
+  const mods: Modification[] = [];
   const accession = newAccession(header, rewrite.accession);
-  if (accession !== undefined) replaced.set(Tag.AccessionNumber, [textElement(Tag.AccessionNumber, 'SH', accession, enc)]);
-  replaced.set(Tag.PatientID, [textElement(Tag.PatientID, 'LO', rewrite.sNumber, enc)]);
-  replaced.set(Tag.IssuerOfPatientID, [textElement(Tag.IssuerOfPatientID, 'LO', rewrite.issuer, enc)]);
-  if (byTag.has(Tag.IssuerOfPatientIDQualifiersSequence)) replaced.set(Tag.IssuerOfPatientIDQualifiersSequence, null);
+  if (accession !== undefined) mods.push({ tag: Tag.AccessionNumber, parts: [textElement(Tag.AccessionNumber, 'SH', accession, enc)] });
+  mods.push({ tag: Tag.PatientID, parts: [c.patientId] });
+  mods.push({ tag: Tag.IssuerOfPatientID, parts: [c.issuer] });
+  if (qualifiersEl) mods.push({ tag: Tag.IssuerOfPatientIDQualifiersSequence, parts: null });
 
   // Other Patient IDs Sequence: the sender's identifier joins the patient's other ids (IRWF.b).
-  const originalId = byTag.get(Tag.PatientID);
-  const otherIds: HeaderPart[] = [sequenceStart(Tag.OtherPatientIDsSequence, enc)];
+  const otherIds: HeaderPart[] = [c.otherIdsStart];
   for (const item of header.sequenceItems.get(Tag.OtherPatientIDsSequence) ?? []) otherIds.push(range(item));
-  if (originalId && originalId.length > 0 && header.patient.id) {
-    otherIds.push(itemStart(enc), range(originalId));
-    const issuer = byTag.get(Tag.IssuerOfPatientID);
-    if (issuer) otherIds.push(range(issuer));
-    otherIds.push(textElement(Tag.TypeOfPatientID, 'CS', 'TEXT', enc)); // Type 1 in the item (PS3.3 C.7.1.1)
-    const qualifiers = byTag.get(Tag.IssuerOfPatientIDQualifiersSequence);
-    if (qualifiers) otherIds.push(range(qualifiers));
-    otherIds.push(itemEnd(enc));
+  if (patientIdEl && patientIdEl.length > 0 && header.patient.id) {
+    otherIds.push(c.itemStart, range(patientIdEl));
+    if (issuerEl) otherIds.push(range(issuerEl));
+    otherIds.push(c.typeOfPatientIdText);
+    if (qualifiersEl) otherIds.push(range(qualifiersEl));
+    otherIds.push(c.itemEnd);
   }
-  otherIds.push(sequenceEnd(enc));
-  replaced.set(Tag.OtherPatientIDsSequence, otherIds);
+  otherIds.push(c.sequenceEnd);
+  mods.push({ tag: Tag.OtherPatientIDsSequence, parts: otherIds });
 
-  // Modified Attributes Sequence: previous values of everything above, in ascending tag order.
+  // Original Attributes Sequence: earlier items kept, plus ours whose Modified Attributes item holds the previous
+  // value of every element changed above, byte for byte (zero length when it was absent), in ascending tag order.
   const previous: HeaderPart[] = [];
-  const modifiedTags = [...replaced.keys()].sort((a, b) => a - b);
-  for (const tag of modifiedTags) {
-    const el = byTag.get(tag);
-    if (el) previous.push(range(el));
-    else previous.push(emptyElement(tag, tag === Tag.OtherPatientIDsSequence ? 'SQ' : vrOfNew(tag), enc));
+  const originals: Array<[number, ElementSpan | undefined]> = [
+    [Tag.AccessionNumber, accessionEl],
+    [Tag.PatientID, patientIdEl],
+    [Tag.IssuerOfPatientID, issuerEl],
+    [Tag.IssuerOfPatientIDQualifiersSequence, qualifiersEl],
+    [Tag.OtherPatientIDsSequence, otherIdsEl],
+  ];
+  for (const [tag, el] of originals) {
+    if (!mods.some((m) => m.tag === tag)) continue;
+    previous.push(el ? range(el) : (c.absent.get(tag) as Buffer));
   }
-  const original: HeaderPart[] = [sequenceStart(Tag.OriginalAttributesSequence, enc)];
+  const original: HeaderPart[] = [c.originalStart];
   for (const item of header.sequenceItems.get(Tag.OriginalAttributesSequence) ?? []) original.push(range(item));
-  original.push(
-    itemStart(enc),
-    sequenceStart(Tag.ModifiedAttributesSequence, enc),
-    itemStart(enc),
-    ...previous,
-    itemEnd(enc),
-    sequenceEnd(enc),
-    textElement(Tag.AttributeModificationDateTime, 'DT', dicomDateTime(rewrite.modifiedAt), enc),
-    textElement(Tag.ModifyingSystem, 'LO', rewrite.modifyingSystem, enc),
-    rewrite.sourceOfPreviousValues
-      ? textElement(Tag.SourceOfPreviousValues, 'LO', rewrite.sourceOfPreviousValues, enc)
-      : emptyElement(Tag.SourceOfPreviousValues, 'LO', enc),
-    textElement(Tag.ReasonForTheAttributeModification, 'CS', 'COERCE', enc),
-    itemEnd(enc),
-    sequenceEnd(enc),
-  );
-  replaced.set(Tag.OriginalAttributesSequence, original);
-
-  // Merge: original elements in order, replacements in place, insertions at their sorted position.
-  const out: OutElement[] = [];
-  const pending = [...replaced.keys()].filter((t) => !byTag.has(t)).sort((a, b) => a - b);
-  const flushBefore = (tag: number) => {
-    while (pending.length > 0 && (pending[0] as number) < tag) {
-      const t = pending.shift() as number;
-      out.push({ tag: t, parts: replaced.get(t) ?? [] });
-    }
-  };
-  for (const el of header.elements) {
-    flushBefore(el.tag);
-    const r = replaced.get(el.tag);
-    if (r === undefined) out.push({ tag: el.tag, parts: [range(el)] });
-    else if (r !== null) out.push({ tag: el.tag, parts: r });
-  }
-  flushBefore(Number.MAX_SAFE_INTEGER);
+  original.push(c.itemStart, c.modifiedStart, c.itemStart, ...previous, c.itemEnd, c.sequenceEnd, c.originalTrailer);
+  mods.push({ tag: Tag.OriginalAttributesSequence, parts: original });
 
   // Group lengths (retired, but still written by some senders) must stay true for the groups we changed.
-  const changedGroups = new Set(modifiedTags.map(groupOf).concat(groupOf(Tag.OriginalAttributesSequence)));
-  for (const o of out) {
-    if ((o.tag & 0xffff) === 0 && changedGroups.has(groupOf(o.tag))) {
-      const groupBytes = out.filter((x) => groupOf(x.tag) === groupOf(o.tag) && x !== o).reduce((n, x) => n + size(x.parts), 0);
-      o.parts = [ulElement(o.tag, groupBytes, enc)];
+  if (groupLengths) addGroupLengths(header, mods, enc);
+  mods.sort((a, b) => a.tag - b.tag);
+
+  // Merge: runs of untouched elements as single ranges, modifications in place, insertions at their sorted position.
+  const parts: HeaderPart[] = [];
+  let runStart = 0; // the preamble and file meta ride along in the first run
+  const flushRun = (to: number) => {
+    if (to > runStart) parts.push({ start: runStart, end: to });
+    runStart = to;
+  };
+  let m = 0;
+  for (const el of header.elements) {
+    while (m < mods.length && (mods[m] as Modification).tag < el.tag) {
+      flushRun(el.start);
+      parts.push(...((mods[m] as Modification).parts ?? []));
+      m += 1;
+    }
+    if (m < mods.length && (mods[m] as Modification).tag === el.tag) {
+      flushRun(el.start);
+      parts.push(...((mods[m] as Modification).parts ?? []));
+      runStart = el.end;
+      m += 1;
     }
   }
-
-  const parts: HeaderPart[] = [{ start: 0, end: header.datasetOffset }];
-  for (const o of out) parts.push(...o.parts);
-  return { parts: coalesce(parts), length: size(parts), modifiedTags: modifiedTags.concat(Tag.OriginalAttributesSequence).map(formatTag) };
+  flushRun(header.headerEnd);
+  for (; m < mods.length; m += 1) parts.push(...((mods[m] as Modification).parts ?? []));
+  return { parts, length: size(parts), modifiedTags: mods.filter((x) => (x.tag & 0xffff) !== 0).map((x) => formatTag(x.tag)) };
 }
 
-/** VR of an element we insert when the sender had none (PS3.6). */
-function vrOfNew(tag: number): string {
-  switch (tag) {
-    case Tag.AccessionNumber:
-      return 'SH';
-    case Tag.IssuerOfPatientIDQualifiersSequence:
-      return 'SQ';
-    default:
-      return 'LO';
-  }
+function unAsSequence(el: ElementSpan): DicomFileError {
+  return new DicomFileError('MALFORMED', `${formatTag(el.tag)} is stored as UN, so it cannot be extended safely`, { offset: el.start });
 }
 
-/** Joins adjacent input ranges so the writer issues fewer, larger copies. */
-function coalesce(parts: HeaderPart[]): HeaderPart[] {
-  const merged: HeaderPart[] = [];
-  for (const p of parts) {
-    const last = merged[merged.length - 1];
-    if (!Buffer.isBuffer(p) && last !== undefined && !Buffer.isBuffer(last) && last.end === p.start) {
-      merged[merged.length - 1] = { start: last.start, end: p.end };
-    } else {
-      merged.push(p);
+/** Adds a recomputed group length (gggg,0000) for each changed group that has one: original bytes, minus replaced, plus new. */
+function addGroupLengths(header: DicomHeader, mods: Modification[], enc: DatasetEncoding): void {
+  const byTag = new Map(header.elements.map((e) => [e.tag, e]));
+  const groups = new Set(mods.map((x) => groupOf(x.tag)));
+  for (const g of groups) {
+    const lengthTag = (g << 16) >>> 0;
+    if (!byTag.has(lengthTag)) continue;
+    let bytes = 0;
+    for (const el of header.elements) if (groupOf(el.tag) === g && el.tag !== lengthTag) bytes += el.end - el.start;
+    for (const x of mods) {
+      if (groupOf(x.tag) !== g) continue;
+      const old = byTag.get(x.tag);
+      if (old) bytes -= old.end - old.start;
+      bytes += size(x.parts ?? []);
     }
+    mods.push({ tag: lengthTag, parts: [ulElement(lengthTag, bytes, enc)] });
   }
-  return merged;
 }
