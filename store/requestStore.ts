@@ -347,8 +347,10 @@ export class RequestStore {
   }
 
   /** Ended requests that still hold identifiers and ended at or before `cutoff`, oldest first (the retention queue). */
-  async listEndedBefore(cutoff: Date, limit = 100): Promise<string[]> {
-    return redisCall('list ended requests', () => this.redis.zrangebyscore(this.keys.endedAwaitingPurge, '-inf', cutoff.getTime(), 'LIMIT', 0, limit));
+  async listEndedBefore(cutoff: Date, limit = 100, offset = 0): Promise<string[]> {
+    return redisCall('list ended requests', () =>
+      this.redis.zrangebyscore(this.keys.endedAwaitingPurge, '-inf', cutoff.getTime(), 'LIMIT', offset, limit),
+    );
   }
 
   /** Takes an id off the retention queue (a record that is gone or already purged). True when it was listed. */

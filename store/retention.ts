@@ -1,4 +1,5 @@
 import type { Actor } from '../domain';
+import { StoreError } from './errors';
 import type { RequestStore } from './requestStore';
 
 /** Days after a request ends before its patient identifiers are purged, unless configured (proposed ITB_RETENTION_DAYS). */
@@ -27,6 +28,11 @@ export interface RetentionSweepResult {
   purged: number;
   /** Requests found already purged or gone (e.g. a concurrent sweep got there first). */
   skipped: number;
+  /**
+   * Requests that could not be purged for a permanent reason (e.g. a hand-edited record): they stay queued, are
+   * skipped over so they cannot block the rest, and are tried again by the next sweep. Ids only.
+   */
+  failedIds: string[];
   /** The cutoff: requests that ended at or before it were due. */
   cutoff: Date;
 }
@@ -43,22 +49,27 @@ export async function sweepExpiredIdentifiers(store: RequestStore, opts: Retenti
   const maxPurges = opts.maxPurges ?? 10_000;
   let purged = 0;
   let skipped = 0;
+  const failedIds: string[] = [];
   while (purged < maxPurges) {
-    const ids = await store.listEndedBefore(cutoff, Math.min(batchSize, maxPurges - purged));
+    // Failed ids stay at the head of the queue: read past them.
+    const ids = await store.listEndedBefore(cutoff, Math.min(batchSize, maxPurges - purged), failedIds.length);
     if (ids.length === 0) break;
-    let progressed = false;
     for (const id of ids) {
-      const outcome = await store.purgeIdentifiers(id, { at: opts.now, actor: RETENTION_ACTOR, retentionDays: opts.retentionDays });
-      if (outcome === 'purged') {
-        purged++;
-        progressed = true;
-      } else {
-        skipped++;
-        // Already purged or deleted but still listed (a record removed by hand): drop it from the queue.
-        progressed = (await store.forgetEnded(id)) || progressed;
+      try {
+        const outcome = await store.purgeIdentifiers(id, { at: opts.now, actor: RETENTION_ACTOR, retentionDays: opts.retentionDays });
+        if (outcome === 'purged') {
+          purged++;
+        } else {
+          skipped++;
+          // Already purged or deleted but still listed (a record removed by hand): drop it from the queue.
+          await store.forgetEnded(id);
+        }
+      } catch (err) {
+        // Retryable failures (Redis down) end the sweep and the job is retried; a permanent one is one bad record.
+        if (!(err instanceof StoreError) || err.retryable) throw err;
+        failedIds.push(id);
       }
     }
-    if (!progressed) break;
   }
-  return { purged, skipped, cutoff };
+  return { purged, skipped, failedIds, cutoff };
 }
