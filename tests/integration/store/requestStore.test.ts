@@ -1,0 +1,258 @@
+import type { Redis } from 'ioredis';
+import { IllegalTransitionError, type CallRef } from '../../../domain';
+import {
+  ConflictError,
+  IdempotencyKeyReusedError,
+  IdentifiersPurgedError,
+  InvalidChangeError,
+  RequestAlreadyExistsError,
+  RequestNotFoundError,
+  type Store,
+} from '../../../store';
+import { analystActor, clinician, exportRequest, importRequest, patientOf, requesterActor, systemActor, traumaRequest } from './requestFixtures';
+import { connect, dropPrefix, freshKey, storeFor, testPrefix } from './storeHarness';
+
+const T0 = new Date('2026-03-10T10:00:00.000Z');
+const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+const callRef = 'ITB-2026-000042' as CallRef;
+
+describe('RequestStore on real Redis', () => {
+  let redis: Redis;
+  let prefix: string;
+  let store: Store;
+
+  beforeAll(() => {
+    redis = connect();
+  });
+  beforeEach(() => {
+    prefix = testPrefix('req');
+    store = storeFor(redis, prefix, [freshKey('keyA')]);
+  });
+  afterEach(async () => {
+    await dropPrefix(redis, prefix);
+  });
+  afterAll(async () => {
+    await redis.quit();
+  });
+
+  const create = (over: Partial<Parameters<Store['requests']['create']>[0]> = {}) =>
+    store.requests.create({ request: importRequest(), requester: clinician.aadObjectId, actor: requesterActor, at: T0, ...over });
+
+  it('creates a request in "submitted", reads it back decrypted, and audits the submission without patient data', async () => {
+    const { id, version, created } = await create();
+    expect({ version, created }).toEqual({ version: 1, created: true });
+    const stored = await store.requests.get(id);
+    expect(stored).toEqual({
+      id,
+      kind: 'import',
+      status: 'submitted',
+      version: 1,
+      lane: 'standard',
+      priority: 'standard',
+      requiredBy: '2026-03-20',
+      organisation: 'Kettering General Hospital NHS Foundation Trust',
+      examCount: 2,
+      requester: clinician.aadObjectId,
+      createdAt: T0.toISOString(),
+      updatedAt: T0.toISOString(),
+      statusSince: T0.toISOString(),
+      request: importRequest(),
+      history: [],
+    });
+    expect(await redis.hget(`${prefix}:request:${id}`, 'body')).toMatch(/^v1\.keyA\./);
+    const audit = await store.audit.readForRequest(id);
+    expect(audit.map((a) => a.event)).toEqual([
+      { type: 'request.submitted', at: T0.toISOString(), actor: requesterActor, requestId: id, facts: { kind: 'import', lane: 'standard', examCount: 2 } },
+    ]);
+    expect((await store.audit.readGlobal()).map((a) => a.event)).toEqual(audit.map((a) => a.event));
+    expect((await store.requests.listByRequester(clinician.aadObjectId)).map((s) => s.id)).toEqual([id]);
+    expect(await store.requests.listByStatus('submitted')).toEqual([{ id, since: T0 }]);
+    expect(await store.requests.get('no-such-id')).toBeUndefined();
+  });
+
+  it('creates once when the same card submission is delivered three times at once (idempotency key)', async () => {
+    const outcomes = await Promise.all([1, 2, 3].map(() => create({ idempotencyKey: 'activity-abc' })));
+    expect(outcomes.filter((o) => o.created)).toHaveLength(1);
+    expect(new Set(outcomes.map((o) => o.id)).size).toBe(1);
+    expect(await store.requests.listByRequester(clinician.aadObjectId)).toHaveLength(1);
+    expect(await store.audit.readGlobal()).toHaveLength(1);
+    await expect(create({ id: outcomes[0]!.id })).rejects.toBeInstanceOf(RequestAlreadyExistsError);
+  });
+
+  it('lists "my requests" newest first and only the requester\'s own', async () => {
+    const first = await create({ at: at(1) });
+    const second = await create({ at: at(2), request: exportRequest() });
+    await create({ at: at(3), requester: 'someone-else' });
+    const mine = await store.requests.listByRequester(clinician.aadObjectId);
+    expect(mine.map((s) => [s.id, s.kind])).toEqual([
+      [second.id, 'export'],
+      [first.id, 'import'],
+    ]);
+    expect(await store.requests.listByRequester(clinician.aadObjectId, { offset: 1, limit: 5 })).toHaveLength(1);
+  });
+
+  it('updates with the version read, and refuses a stale version with ConflictError, changing nothing', async () => {
+    const { id } = await create();
+    expect(await store.requests.update(id, 1, { at: at(1), callRef })).toEqual({ version: 2 });
+    expect(await store.requests.findByCallRef(callRef)).toBe(id);
+    const before = await redis.hgetall(`${prefix}:request:${id}`);
+    const err = await store.requests.update(id, 1, { at: at(2), request: importRequest('ameliaHartwell') }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConflictError);
+    expect(err).toMatchObject({ requestId: id, expectedVersion: 1, actualVersion: 2, retryable: true });
+    expect(await redis.hgetall(`${prefix}:request:${id}`)).toEqual(before);
+    await expect(store.requests.update('missing', 1, { at: at(3) })).rejects.toBeInstanceOf(RequestNotFoundError);
+  });
+
+  it('replaces the body, its clear facts and its patient lookup tokens on update; the kind cannot change', async () => {
+    const { id } = await create();
+    const canary = patientOf('canary');
+    expect(await store.requests.findByPatient({ sNumber: canary.sNumber.toLowerCase() })).toEqual([id]);
+    expect(await store.requests.findByPatient({ nhsNumber: canary.nhsNumber! })).toEqual([id]);
+    const changed = importRequest('noNhsNumber', { priority: 'blueLight', priorityReason: 'blueLightEmergency', sourceOrganisation: 'Northampton General Hospital' });
+    await store.requests.update(id, 1, { at: at(1), request: changed });
+    const stored = await store.requests.get(id);
+    expect(stored?.request).toEqual(changed);
+    expect(stored).toMatchObject({ version: 2, lane: 'blueLight', priority: 'blueLight', organisation: 'Northampton General Hospital', updatedAt: at(1).toISOString() });
+    expect(await store.requests.findByPatient({ sNumber: canary.sNumber, nhsNumber: canary.nhsNumber! })).toEqual([]);
+    expect(await store.requests.findByPatient({ sNumber: patientOf('noNhsNumber').sNumber })).toEqual([id]);
+    await expect(store.requests.update(id, 2, { at: at(2), request: exportRequest() })).rejects.toBeInstanceOf(InvalidChangeError);
+  });
+
+  it('applies lifecycle transitions with history, status index and audit, and refuses illegal ones without writing', async () => {
+    const { id } = await create();
+    const logged = await store.requests.transition(id, 'logged', { actor: systemActor, at: at(1), reason: 'logged with the service desk', callRef });
+    expect(logged).toEqual({
+      version: 2,
+      replayed: false,
+      transition: { requestId: id, kind: 'import', from: 'submitted', to: 'logged', at: at(1).toISOString(), by: systemActor, why: 'logged with the service desk' },
+    });
+    await store.requests.transition(id, 'awaitingApproval', { actor: systemActor, at: at(2), reason: 'sent to the service-desk channel' });
+    const versionBefore = (await store.requests.getSummary(id))!.version;
+    const auditBefore = (await store.audit.readForRequest(id)).length;
+    const illegal = await store.requests.transition(id, 'completed', { actor: analystActor, at: at(3), reason: 'skip' }).catch((e: unknown) => e);
+    expect(illegal).toBeInstanceOf(IllegalTransitionError);
+    expect((await store.requests.getSummary(id))!.version).toBe(versionBefore);
+    expect(await store.audit.readForRequest(id)).toHaveLength(auditBefore);
+
+    const stored = await store.requests.get(id);
+    expect(stored).toMatchObject({ status: 'awaitingApproval', version: 3, callRef, statusSince: at(2).toISOString() });
+    expect(stored?.history.map((t) => [t.from, t.to, t.at, t.why])).toEqual([
+      ['submitted', 'logged', at(1).toISOString(), 'logged with the service desk'],
+      ['logged', 'awaitingApproval', at(2).toISOString(), 'sent to the service-desk channel'],
+    ]);
+    expect(await store.requests.listByStatus('submitted')).toEqual([]);
+    expect(await store.requests.listByStatus('awaitingApproval')).toEqual([{ id, since: at(2) }]);
+    const events = (await store.audit.readForRequest(id)).map((a) => a.event);
+    expect(events.map((e) => e.type)).toEqual(['request.submitted', 'request.statusChanged', 'request.statusChanged']);
+    expect(events[1]).toEqual({
+      type: 'request.statusChanged', at: at(1).toISOString(), actor: systemActor, requestId: id, callRef,
+      facts: { kind: 'import', from: 'submitted', to: 'logged', why: 'logged with the service desk' },
+    });
+    expect(events[2]).toMatchObject({ callRef, facts: { from: 'logged', to: 'awaitingApproval' } });
+  });
+
+  it('applies an approval delivered three times once, returning the first outcome to the repeats', async () => {
+    const { id } = await create();
+    await store.requests.transition(id, 'logged', { actor: systemActor, at: at(1), reason: 'logged', callRef });
+    await store.requests.transition(id, 'awaitingApproval', { actor: systemActor, at: at(2), reason: 'to channel' });
+    const approve = (minute: number) =>
+      store.requests.transition(id, 'approved', { actor: analystActor, at: at(minute), reason: 'approved', idempotencyKey: 'invoke-approve-1' });
+
+    // Three deliveries racing (Teams retries an invoke not answered within 5 s).
+    const racing = await Promise.all([approve(3), approve(4), approve(5)]);
+    expect(racing.filter((o) => !o.replayed)).toHaveLength(1);
+    const first = racing.find((o) => !o.replayed)!;
+    for (const o of racing) expect({ transition: o.transition, version: o.version }).toEqual({ transition: first.transition, version: first.version });
+    expect(first.version).toBe(4);
+
+    // A late repeat, after the request moved on, still gets the first outcome rather than an illegal-transition error.
+    await store.requests.transition(id, 'iepNew', { actor: systemActor, at: at(10), reason: 'IEP status New' });
+    const late = await approve(11);
+    expect(late).toEqual({ ...first, replayed: true });
+
+    const stored = await store.requests.get(id);
+    expect(stored?.history.filter((t) => t.to === 'approved')).toHaveLength(1);
+    expect(stored?.version).toBe(5);
+    const approvals = (await store.audit.readForRequest(id)).filter((a) => a.event.type === 'request.statusChanged' && a.event.facts.to === 'approved');
+    expect(approvals).toHaveLength(1);
+  });
+
+  it('refuses an idempotency key reused for another request or another target status', async () => {
+    const a = await create();
+    const b = await create();
+    await store.requests.transition(a.id, 'logged', { actor: systemActor, at: at(1), reason: 'logged', idempotencyKey: 'k1' });
+    await expect(store.requests.transition(b.id, 'logged', { actor: systemActor, at: at(1), reason: 'logged', idempotencyKey: 'k1' })).rejects.toBeInstanceOf(
+      IdempotencyKeyReusedError,
+    );
+    await expect(store.requests.transition(a.id, 'cancelled', { actor: systemActor, at: at(1), reason: 'x', idempotencyKey: 'k1' })).rejects.toBeInstanceOf(
+      IdempotencyKeyReusedError,
+    );
+    expect((await store.requests.getSummary(b.id))!.status).toBe('submitted');
+  });
+
+  it('re-checks the lifecycle after losing a race: approve and reject at once, one wins, the other is illegal', async () => {
+    for (let trial = 0; trial < 10; trial++) {
+      const { id } = await create();
+      await store.requests.transition(id, 'logged', { actor: systemActor, at: at(1), reason: 'logged' });
+      await store.requests.transition(id, 'awaitingApproval', { actor: systemActor, at: at(2), reason: 'to channel' });
+      const results = await Promise.allSettled([
+        store.requests.transition(id, 'approved', { actor: analystActor, at: at(3), reason: 'approved' }),
+        store.requests.transition(id, 'rejected', { actor: analystActor, at: at(3), reason: 'rejected', note: 'duplicate of an earlier request' }),
+      ]);
+      const won = results.filter((r) => r.status === 'fulfilled');
+      const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(1);
+      expect(lost[0]!.reason).toBeInstanceOf(IllegalTransitionError);
+      const stored = await store.requests.get(id);
+      expect(stored?.history).toHaveLength(3);
+      expect(stored?.version).toBe(4);
+    }
+  });
+
+  it('with expectedVersion, a transition fails with ConflictError instead of re-reading', async () => {
+    const { id } = await create();
+    await store.requests.update(id, 1, { at: at(1), callRef });
+    await expect(store.requests.transition(id, 'logged', { actor: systemActor, at: at(2), reason: 'logged', expectedVersion: 1 })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    expect((await store.requests.transition(id, 'logged', { actor: systemActor, at: at(2), reason: 'logged', expectedVersion: 2 })).version).toBe(3);
+  });
+
+  it('seals a transition note, returns it decrypted, and queues a terminal request for retention by end time', async () => {
+    const { id } = await store.requests.create({ request: traumaRequest(), requester: 'radiologist-aad', actor: requesterActor, at: T0 });
+    const note = `Sent on CD instead: ${patientOf('traumaPatient').familyName}`;
+    await store.requests.transition(id, 'cancelled', { actor: analystActor, at: at(5), reason: 'cancelled by analyst', note });
+    const raw = await redis.hget(`${prefix}:request:${id}`, 'note:0');
+    expect(raw).toMatch(/^v1\.keyA\./);
+    expect(raw).not.toContain(patientOf('traumaPatient').familyName);
+    const stored = await store.requests.get(id);
+    expect(stored?.history[0]?.note).toBe(note);
+    expect(stored).toMatchObject({ status: 'cancelled', endedAt: at(5).toISOString() });
+    expect(await store.requests.listEndedBefore(at(4))).toEqual([]);
+    expect(await store.requests.listEndedBefore(at(5))).toEqual([id]);
+    await expect(store.requests.transition(id, 'logged', { actor: analystActor, at: at(6), reason: 'reopen' })).rejects.toBeInstanceOf(IllegalTransitionError);
+  });
+
+  it('lists a status by time entered, for timers (e.g. 2.4d: needsInformation for 14 days)', async () => {
+    const ids: string[] = [];
+    for (const minute of [1, 2, 3]) {
+      const { id } = await create({ at: at(minute) });
+      await store.requests.transition(id, 'logged', { actor: systemActor, at: at(minute), reason: 'logged' });
+      await store.requests.transition(id, 'needsInformation', { actor: analystActor, at: at(minute * 10), reason: 'exam dates missing' });
+      ids.push(id);
+    }
+    expect(await store.requests.listByStatus('needsInformation', { enteredBefore: at(30) })).toEqual([
+      { id: ids[0], since: at(10) },
+      { id: ids[1], since: at(20) },
+    ]);
+    expect(await store.requests.listByStatus('needsInformation', { limit: 1 })).toEqual([{ id: ids[0], since: at(10) }]);
+  });
+
+  it('refuses to change the body of a purged request', async () => {
+    const { id } = await create();
+    await store.requests.transition(id, 'cancelled', { actor: requesterActor, at: at(1), reason: 'cancelled by requester' });
+    expect(await store.requests.purgeIdentifiers(id, { at: at(2), actor: systemActor, retentionDays: 30 })).toBe('purged');
+    await expect(store.requests.update(id, 3, { at: at(3), request: importRequest() })).rejects.toBeInstanceOf(IdentifiersPurgedError);
+  });
+});
