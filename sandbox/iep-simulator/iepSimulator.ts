@@ -4,16 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { FaultSwitch, playGenericFault, type FaultTarget, type HttpFault } from '../pas/httpFaults';
 import { apiRoutes, answerError } from './apiRoutes';
 import { controlRoutes } from './controlRoutes';
-import { DEFAULT_DIRECTORY, UHL, type SimInstitution } from './directory';
+import { createPortal } from './createPortal';
+import type { SimInstitution } from './directory';
 import { matchRoute, sendError } from './httpJson';
 import { OrthancArchive } from './orthancArchive';
-import { Portal } from './portal';
-import type { PortalState, SimEvent } from './portalState';
-import { DEFAULT_SCHEDULE, type IepSchedule } from './schedule';
-import { SimClock, type ClockMode } from './simClock';
+import type { Portal } from './portal';
+import type { SimEvent } from './portalState';
+import type { IepSchedule } from './schedule';
+import type { ClockMode } from './simClock';
 import type { DicomNode, StudyArchive } from './studyArchive';
-import { ThreadLanes } from './threadLanes';
-import { TransactionFaults } from './transactionFaults';
 
 /**
  * The IEP simulator: the contract in docs/iep-contract.md on node:http (127.0.0.1 only), with a simulated clock and a
@@ -67,27 +66,9 @@ const CONTROL = '/control';
 
 /** Starts the simulator on 127.0.0.1. */
 export async function startIepSimulator(opts: IepSimulatorOptions): Promise<IepSimulator> {
-  const schedule: IepSchedule = { ...DEFAULT_SCHEDULE, ...opts.schedule };
-  const directory = opts.directory ?? DEFAULT_DIRECTORY;
-  const own = directory.find((i) => i.id === (opts.ownInstitutionId ?? UHL.id));
-  if (!own) throw new Error('the own institution is not in the directory');
   const archive: StudyArchive = 'orthancUrl' in opts.archive ? new OrthancArchive({ restUrl: opts.archive.orthancUrl }) : opts.archive;
-  const lanes = new ThreadLanes(schedule.outboundThreads, schedule.reservedClinicalEmergencyThreads, schedule.inboundThreads);
-  const state: PortalState = {
-    transactions: new Map(),
-    deliveries: [],
-    lanes,
-    faults: new TransactionFaults(),
-    schedule,
-    archive,
-    directory,
-    own,
-    deliveryTargets: opts.deliveryTargets ?? {},
-    exportSource: opts.exportSource,
-    counters: { transaction: 0, message: 0 },
-  };
-  const clock = new SimClock(opts.clock?.start ?? new Date(), opts.clock?.mode ?? 'manual', opts.clock?.speed ?? 1);
-  const portal = new Portal(state, clock, opts.onEvent);
+  const { portal, lanes } = createPortal({ ...opts, archive });
+  const clock = portal.clock;
   const httpFaults = new FaultSwitch<HttpFault>();
   const api = apiRoutes(portal);
   const control = controlRoutes(portal, httpFaults, lanes);
