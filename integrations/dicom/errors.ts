@@ -18,7 +18,7 @@ export type DicomFileErrorCode =
   | 'UNSUPPORTED_TRANSFER_SYNTAX'
   /** A value we must read (identity, UIDs) is implausibly long (> 64 KiB). */
   | 'VALUE_TOO_LONG'
-  /** SOP Instance UID (0008,0018) or Study Instance UID (0020,000D) missing. */
+  /** SOP Class UID (0008,0016), SOP Instance UID (0008,0018) or Study Instance UID (0020,000D) missing. */
   | 'MISSING_UID'
   /** A UID that is not digits and dots of at most 64 characters (PS3.5 9.1). */
   | 'INVALID_UID'
@@ -26,6 +26,8 @@ export type DicomFileErrorCode =
   | 'ODD_LENGTH_PIXEL_DATA'
   /** Pixel Data (7FE0,0010) present with zero length: an image with no image. */
   | 'EMPTY_PIXEL_DATA'
+  /** An image (by its SOP class, or it has Rows (0028,0010)) without Pixel Data: a file cut short between elements. */
+  | 'MISSING_PIXEL_DATA'
   /** The file changed between the identity check and the rewrite (different instance or identity). */
   | 'IDENTITY_CHANGED'
   /** A file that should be there is not (e.g. a DICOMDIR record pointing at a missing file). */

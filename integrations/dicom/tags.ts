@@ -22,6 +22,8 @@ export const Tag = {
   StudyInstanceUID: 0x0020000d,
   SeriesInstanceUID: 0x0020000e,
   UniversalEntityID: 0x00400032,
+  /** Present in every image (Image Pixel module, PS3.3 C.7.6.3). */
+  Rows: 0x00280010,
   DirectoryRecordSequence: 0x00041220,
   ReferencedFileID: 0x00041500,
   ModifiedAttributesSequence: 0x04000550,
