@@ -143,7 +143,8 @@ export class Lifecycle {
       let present = await archive.studiesByUid(uids);
       const missing = uids.filter((u) => !present.some((p) => p.studyInstanceUid === u));
       if (missing.length && this.state.exportSource) {
-        await archive.pull(missing, this.state.exportSource);
+        // A study UHL PACS cannot move (unknown UID, PACS down) simply does not arrive: judged by the re-read below.
+        await archive.pull(missing, this.state.exportSource).catch(() => undefined);
         present = await archive.studiesByUid(uids);
       }
       if (present.length < uids.length) return this.fail(tx, 'Not every study was received on the IEP node.', at);
