@@ -48,7 +48,7 @@ export async function rotateEncryption(store: RequestStore, opts: RotationOption
       else if (outcome === 'current') report.alreadyCurrent++;
       else if (outcome === 'purged') report.purged++;
     }
-    opts.onBatch?.({ ...report, recordsByKeyIdBefore: { ...report.recordsByKeyIdBefore } });
+    if (ids.length > 0) opts.onBatch?.({ ...report, recordsByKeyIdBefore: { ...report.recordsByKeyIdBefore } });
     if (ids.length < batchSize) break;
   }
   return report;
