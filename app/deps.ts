@@ -1,0 +1,26 @@
+import type { Logger } from '../config/logger';
+import type { ServiceCalendar } from '../domain';
+import type { PasClient } from '../integrations/pas';
+import type { ServiceDesk } from '../integrations/servicedesk';
+import type { Store } from '../store';
+import type { AppNotifier, FlowStarter, InstitutionDirectory } from './ports';
+
+/** What the use-cases need, handed in by the composition root (bot/app.ts) or by tests. */
+export interface AppDeps {
+  store: Store;
+  /** guideline 2.7a: every transfer is logged as a service request, which gives the call reference. */
+  serviceDesk: ServiceDesk;
+  /** guideline 2.7d: the patient must be registered on PatientCentre/HISS. */
+  pas: Pick<PasClient, 'findBySNumber'>;
+  flows: FlowStarter;
+  notifier: AppNotifier;
+  directory: InstitutionDirectory;
+  /** The service calendar (guideline 2.9); the domain's default with England and Wales bank holidays. */
+  calendar: ServiceCalendar;
+  now(): Date;
+  /** config.localIdPattern: the local patient id (S number) shape. */
+  localIdPattern?: RegExp;
+  localIdDescription?: string;
+  /** Ids only: use-cases log request ids, call references and error types, never values. */
+  logger: Logger;
+}

@@ -1,0 +1,18 @@
+/**
+ * The conversation's use-cases (see README.md). Handlers call these; every one checks the actor's role against the
+ * stored request, audits denials, and is safe to repeat.
+ */
+export type { AppActor } from './appActor';
+export { hasRole, isRequesterOf, auditActor } from './appActor';
+export type { AppDeps } from './deps';
+export type { FlowStarter, AppNotifier, Institution, InstitutionDirectory } from './ports';
+export type { Refusal, RefusalKind } from './outcomes';
+export { isRefusal } from './outcomes';
+export { submitRequest, type SubmitOutcome, type AcceptedRequest } from './submitRequest';
+export { approve, reject, askForInformation, reprocess, DECISION_REASONS } from './analystDecisions';
+export { answerInformation, cancel } from './requesterActions';
+export type { DecisionOutcome, DecisionDone } from './decide';
+export { statusOf, myRequests, patientDetails, type RequestStatusView, type MyRequestsView, type PatientDetailsView } from './queries';
+export { StaticInstitutionDirectory, STATIC_IEP_INSTITUTIONS, matchInstitutions, bestInstitution, editDistance } from './iepDirectory';
+export { appMessages, SERVICE_DESK_PHONE } from './messages';
+export { NO_REQUEST_ID, type GuardedAction } from './denials';
