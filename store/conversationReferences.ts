@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { CorruptRecordError } from './errors';
+import { CorruptRecordError, InvalidStoreInputError } from './errors';
 import type { StoreKeys } from './keys';
 import { redisCall } from './redisCall';
 
@@ -63,7 +63,10 @@ export class ConversationReferences {
   }
 
   private async save(key: string, reference: StoredConversationReference): Promise<void> {
-    const checked = conversationReferenceSchema.parse(reference);
+    const parsed = conversationReferenceSchema.safeParse(reference);
+    // Paths only: the values are staff identities, but nothing from the input needs quoting to fix the caller.
+    if (!parsed.success) throw new InvalidStoreInputError('conversation reference', parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+    const checked = parsed.data;
     const json = JSON.stringify(checked);
     await redisCall('save a conversation reference', () =>
       this.redis.multi().set(key, json).set(this.keys.conversationById(checked.conversation.id), json).exec(),

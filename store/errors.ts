@@ -10,6 +10,7 @@ export type StoreErrorCode =
   | 'STORE_IDEMPOTENCY_KEY_REUSED'
   | 'STORE_IDENTIFIERS_PURGED'
   | 'STORE_INVALID_CHANGE'
+  | 'STORE_INVALID_INPUT'
   | 'STORE_AUDIT_FACTS_REJECTED'
   | 'STORE_CORRUPT_RECORD'
   | 'STORE_UNAVAILABLE'
@@ -91,6 +92,18 @@ export class InvalidChangeError extends StoreError {
     detail: string,
   ) {
     super(`request ${requestId}: ${detail}`);
+  }
+}
+
+/** A value handed to the store that does not have the required shape (e.g. a conversation reference without an id). */
+export class InvalidStoreInputError extends StoreError {
+  readonly code = 'STORE_INVALID_INPUT' as const;
+  readonly retryable = false;
+  constructor(
+    readonly what: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${what} refused: ${problems.join('; ')}`);
   }
 }
 

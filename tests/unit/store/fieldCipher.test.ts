@@ -19,7 +19,8 @@ const AAD = 'req-1|body';
 function flip(sealed: string, part: number, byte = 0): string {
   const parts = sealed.split('.');
   const buf = Buffer.from(parts[part]!, 'base64url');
-  buf[byte % buf.length] ^= 0x01;
+  const i = byte % buf.length;
+  buf[i] = buf[i]! ^ 0x01;
   parts[part] = buf.toString('base64url');
   return parts.join('.');
 }
