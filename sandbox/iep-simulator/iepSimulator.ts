@@ -56,13 +56,14 @@ export interface IepSimulator {
    * A target's pathPrefix is relative to /api/v1, e.g. "/requests".
    */
   setHttpFault(fault: HttpFault | undefined, times?: number, target?: FaultTarget): void;
-  /** Every contract call seen: method, path and the auth headers, for tests that assert what was sent. */
+  /** The last 1,000 contract calls: method, path and the auth headers, for tests that assert what was sent. */
   readonly calls: ReadonlyArray<{ method: string; url: string; authorization?: string; apiKey?: string }>;
   close(): Promise<void>;
 }
 
 const API = '/api/v1';
 const CONTROL = '/control';
+const MAX_CALLS_KEPT = 1_000;
 
 /** Starts the simulator on 127.0.0.1. */
 export async function startIepSimulator(opts: IepSimulatorOptions): Promise<IepSimulator> {
@@ -87,6 +88,8 @@ export async function startIepSimulator(opts: IepSimulatorOptions): Promise<IepS
     if (url.pathname.startsWith(`${API}/`)) {
       const apiKey = req.headers['x-api-key'];
       calls.push({ method, url: req.url ?? '', authorization: req.headers.authorization, apiKey: typeof apiKey === 'string' ? apiKey : undefined });
+      // A long-running sandbox keeps only the recent calls.
+      if (calls.length > MAX_CALLS_KEPT) calls.splice(0, calls.length - MAX_CALLS_KEPT);
       const fault = httpFaults.take(method, url.pathname);
       if (fault && (await playGenericFault(fault, res))) return;
       if (authRequired && !authorised(req)) {

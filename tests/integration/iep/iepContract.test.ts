@@ -255,3 +255,47 @@ describe('IEP contract: HttpIepClient over the simulator over real Orthancs', ()
     await expect(client.getTransaction('TX99999999')).rejects.toMatchObject({ status: 404, iepCode: 'TRANSACTION_NOT_FOUND', retryable: false });
   });
 });
+
+describe('IEP simulator on a realtime clock (script/server mode)', () => {
+  let sim: IepSimulator;
+  let client: HttpIepClient;
+  const uhl = uhlOrthanc();
+  const remote = remoteOrthanc();
+
+  beforeAll(async () => {
+    // 6,000 times as fast: the 10-minute acknowledgement takes 100 ms.
+    sim = await startIepSimulator({
+      archive: { orthancUrl: remote.restUrl },
+      deliveryTargets: { UHLPACSWFM01: { aet: uhl.aet, host: '127.0.0.1', port: uhl.dicomPort } },
+      clock: { mode: 'realtime', speed: 6_000, tickMs: 20 },
+    });
+    client = new HttpIepClient({ baseUrl: sim.baseUrl, timeoutMs: 10_000 });
+  });
+  afterAll(async () => {
+    client.close();
+    await sim.close();
+  });
+
+  async function until(tx: IepTransaction, status: string, withinMs: number): Promise<void> {
+    const deadline = Date.now() + withinMs;
+    for (;;) {
+      const now = await client.getTransaction(tx.id);
+      if (now.status === status) return;
+      if (Date.now() > deadline) throw new Error(`still ${now.status}, waiting for ${status}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('moves a request to On IEP and, once downloaded, to Delivered without anyone touching the clock', async () => {
+    const p = testPatient();
+    const uid = await seedStudy(remote.restUrl, p, '2026-01-14', 'CT');
+    const { transaction } = await client.createRequest(importRequest(p, '2026-01-14'));
+    await until(transaction, 'On IEP', 5_000);
+    await client.requestDownload(transaction.id);
+    await until(transaction, 'Delivered', 5_000);
+    expect(await holdsStudy(uhl.restUrl, uid)).toBe(true);
+    const clock = (await (await fetch(`${sim.controlUrl}/clock`)).json()) as { mode: string; speed: number };
+    expect(clock).toMatchObject({ mode: 'realtime', speed: 6_000 });
+  });
+});
+
