@@ -6,7 +6,7 @@ import type { SimStatus, SimTransaction } from './simTransaction';
  *  - fail: the transaction goes to Failed with `reason` (Appendix 1: "Transaction has failed, check details");
  *  - decline: the sending institution declines a request with a reason (guideline 2.5a);
  *  - slow: every later step takes `factor` times as long;
- *  - stall: the other side never acts; the transaction stays where it is until it is purged.
+ *  - stall: the other side never acts; the transaction stays where it is (On IEP is still purged after 15 days).
  * `when` (fail only) names the status the transaction was about to enter, e.g. "Downloading" fails the download.
  */
 export type TransactionFault =
