@@ -3,7 +3,7 @@ import { suspiciousAuditFacts, type Actor, type AuditEvent, type CallRef, type R
 import { AuditFactsRejectedError, CorruptRecordError } from './errors';
 import type { RedisCommand } from './guardedWrite';
 import type { StoreKeys } from './keys';
-import { redisCall } from './redisCall';
+import { execReplies, redisCall } from './redisCall';
 
 /**
  * Audit events the store itself writes, beyond the domain's AuditFactsByType. The retention purge is one: the
@@ -115,16 +115,8 @@ export class AuditTrail {
   async append(event: AuditRecord): Promise<string> {
     if (this.refuseSuspicious) checkAuditFacts(event);
     const [perRequest, global] = auditCommands(this.keys, event) as [RedisCommand, RedisCommand];
-    const replies = await redisCall('append an audit event', () =>
-      this.redis
-        .multi()
-        .call(...perRequest)
-        .call(...global)
-        .exec(),
-    );
-    const err = replies?.find(([e]) => e)?.[0];
-    if (err) throw err;
-    return String(replies?.[1]?.[1]);
+    const replies = await execReplies('append an audit event', this.redis.multi().call(...perRequest).call(...global));
+    return String(replies[1]);
   }
 
   /** One request's events, oldest first. */

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { CorruptRecordError, InvalidStoreInputError } from './errors';
 import type { StoreKeys } from './keys';
-import { redisCall } from './redisCall';
+import { execReplies, redisCall } from './redisCall';
 
 /**
  * The parts of a Bot Framework ConversationReference the store checks; every other property the bot hands in (bot,
@@ -68,9 +68,7 @@ export class ConversationReferences {
     if (!parsed.success) throw new InvalidStoreInputError('conversation reference', parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
     const checked = parsed.data;
     const json = JSON.stringify(checked);
-    await redisCall('save a conversation reference', () =>
-      this.redis.multi().set(key, json).set(this.keys.conversationById(checked.conversation.id), json).exec(),
-    );
+    await execReplies('save a conversation reference', this.redis.multi().set(key, json).set(this.keys.conversationById(checked.conversation.id), json));
   }
 
   private async load(key: string): Promise<StoredConversationReference | undefined> {

@@ -1,3 +1,4 @@
+import type { ChainableCommander } from 'ioredis';
 import { StoreCommandError, StoreError, StoreUnavailableError } from './errors';
 
 // Redis replies that mean "not now" rather than "never": loading the AOF, a busy script, a failover in progress,
@@ -28,4 +29,18 @@ export function toStoreError(operation: string, err: unknown): StoreError {
   const isReply = err instanceof Error && err.name === 'ReplyError';
   if (isReply && !TRANSIENT_REPLIES.test(message)) return new StoreCommandError(operation, reason);
   return new StoreUnavailableError(operation, reason);
+}
+
+/**
+ * Runs a MULTI or pipeline and returns each command's reply, throwing the typed error of the first command that
+ * failed (ioredis reports those per command instead of rejecting). An aborted transaction (null) is unavailable.
+ */
+export async function execReplies(operation: string, batch: ChainableCommander): Promise<unknown[]> {
+  return redisCall(operation, async () => {
+    const replies = await batch.exec();
+    if (replies === null) throw new StoreUnavailableError(operation, 'the transaction was aborted');
+    const failed = replies.find(([err]) => err);
+    if (failed) throw failed[0];
+    return replies.map(([, reply]) => reply);
+  });
 }

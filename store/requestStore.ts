@@ -28,6 +28,7 @@ import {
   IdempotencyKeyReusedError,
   IdentifiersPurgedError,
   InvalidChangeError,
+  InvalidStoreInputError,
   RequestAlreadyExistsError,
   RequestNotFoundError,
 } from './errors';
@@ -35,7 +36,7 @@ import { FieldCipher } from './fieldCipher';
 import { runGuardedWrite, type GuardedWrite, type GuardedWriteResult } from './guardedWrite';
 import { DEFAULT_IDEMPOTENCY_TTL_SECONDS } from './idempotencyKeys';
 import { StoreKeys } from './keys';
-import { redisCall } from './redisCall';
+import { execReplies, redisCall } from './redisCall';
 import {
   createCommands,
   patientTokensOf,
@@ -107,6 +108,12 @@ export class RequestStore {
   /** Stores a new request in status "submitted" and audits "request.submitted", atomically and idempotently. */
   async create(input: NewRequest): Promise<CreateOutcome> {
     const id = input.id ?? randomUUID();
+    // Ids become parts of Redis keys and go into job payloads and logs: plain tokens only.
+    const problems = [
+      ...(REQUEST_ID.test(id) ? [] : ['id: 1-128 letters, digits, ".", "_", ":" or "-"']),
+      ...(input.requester.trim() !== '' ? [] : ['requester: the Entra object id is required']),
+    ];
+    if (problems.length) throw new InvalidStoreInputError('new request', problems);
     const facts = factsOf(input.request);
     const submitted = auditEvent(
       'request.submitted',
@@ -223,10 +230,10 @@ export class RequestStore {
   /** The request with its decrypted body and history, or undefined. */
   async get(id: string): Promise<StoredRequest | undefined> {
     const key = this.keys.request(id);
-    const [hash, history] = await redisCall('read a request', async () => {
-      const replies = await this.redis.multi().hgetall(key).lrange(this.keys.history(id), 0, -1).exec();
-      return [(replies?.[0]?.[1] ?? {}) as Record<string, string>, (replies?.[1]?.[1] ?? []) as string[]];
-    });
+    const [hash, history] = (await execReplies('read a request', this.redis.multi().hgetall(key).lrange(this.keys.history(id), 0, -1))) as [
+      Record<string, string>,
+      string[],
+    ];
     if (!hash.id) return undefined;
     const summary = summaryFromHash(key, hash);
     const body = hash[BODY_FIELD];
@@ -374,10 +381,10 @@ export class RequestStore {
   private async readForWrite(id: string): Promise<RecordRead> {
     const key = this.keys.request(id);
     // One MULTI, so the history length is the one that goes with this version.
-    const [hash, historyLength] = await redisCall('read a request', async () => {
-      const replies = await this.redis.multi().hgetall(key).llen(this.keys.history(id)).exec();
-      return [(replies?.[0]?.[1] ?? {}) as Record<string, string>, Number(replies?.[1]?.[1] ?? 0)];
-    });
+    const [hash, historyLength] = (await execReplies('read a request', this.redis.multi().hgetall(key).llen(this.keys.history(id)))) as [
+      Record<string, string>,
+      number,
+    ];
     if (!hash.id) throw new RequestNotFoundError(id);
     return { key, hash, summary: summaryFromHash(key, hash), historyLength };
   }
@@ -386,10 +393,10 @@ export class RequestStore {
     const first = parseOutcome(id, raw);
     if (first.op !== 'transition' || first.requestId !== id) throw new IdempotencyKeyReusedError(id);
     const key = this.keys.request(id);
-    const [json, kind, sealed] = await redisCall('read a request', async () => {
-      const replies = await this.redis.multi().lindex(this.keys.history(id), first.index).hget(key, 'kind').hget(key, noteField(first.index)).exec();
-      return [replies?.[0]?.[1], replies?.[1]?.[1], replies?.[2]?.[1]] as [string | null, string | null, string | null];
-    });
+    const [json, kind, sealed] = (await execReplies(
+      'read a request',
+      this.redis.multi().lindex(this.keys.history(id), first.index).hget(key, 'kind').hget(key, noteField(first.index)),
+    )) as [string | null, string | null, string | null];
     if (json === null || kind === null) throw new CorruptRecordError(key, 'idempotency key names a missing history entry');
     const { hasNote, ...transition } = transitionFromEntry(key, id, kind as Transition['kind'], json);
     if (transition.to !== to) throw new IdempotencyKeyReusedError(id);
@@ -411,17 +418,17 @@ export class RequestStore {
 
   private async summaries(ids: string[]): Promise<RequestSummary[]> {
     if (ids.length === 0) return [];
-    const replies = await redisCall('read requests', () => {
-      const p = this.redis.pipeline();
-      for (const id of ids) p.hgetall(this.keys.request(id));
-      return p.exec();
-    });
-    return (replies ?? [])
-      .map(([, h], i) => [this.keys.request(ids[i]!), h as Record<string, string>] as const)
+    const batch = this.redis.pipeline();
+    for (const id of ids) batch.hgetall(this.keys.request(id));
+    const replies = await execReplies('read requests', batch);
+    return replies
+      .map((h, i) => [this.keys.request(ids[i]!), h as Record<string, string>] as const)
       .filter(([, h]) => Boolean(h?.id))
       .map(([key, h]) => summaryFromHash(key, h));
   }
 }
+
+const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 function sealedFieldsOf(hash: Record<string, string>): string[] {
   return Object.keys(hash).filter((f) => f === BODY_FIELD || isNoteField(f));

@@ -5,6 +5,7 @@ import {
   IdempotencyKeyReusedError,
   IdentifiersPurgedError,
   InvalidChangeError,
+  InvalidStoreInputError,
   RequestAlreadyExistsError,
   RequestNotFoundError,
   type Store,
@@ -77,6 +78,16 @@ describe('RequestStore on real Redis', () => {
     expect(await store.requests.listByRequester(clinician.aadObjectId)).toHaveLength(1);
     expect(await store.audit.readGlobal()).toHaveLength(1);
     await expect(create({ id: outcomes[0]!.id })).rejects.toBeInstanceOf(RequestAlreadyExistsError);
+  });
+
+  it('refuses ids that are not plain tokens and a missing requester, writing nothing', async () => {
+    for (const over of [{ id: 'has space' }, { id: 'a'.repeat(129) }, { id: '*' }, { requester: ' ' }]) {
+      const err = await create(over).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InvalidStoreInputError);
+      expect((err as InvalidStoreInputError).retryable).toBe(false);
+    }
+    expect(await redis.exists(`${prefix}:requests:all`, `${prefix}:audit`)).toBe(0);
+    expect((await create({ id: 'req-2026.03_10:1' })).created).toBe(true);
   });
 
   it('lists "my requests" newest first and only the requester\'s own', async () => {
