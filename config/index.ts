@@ -38,6 +38,13 @@ export interface AppConfig {
     message: { sendingApplication: string; sendingFacility: string; receivingApplication: string; receivingFacility: string; processingId: 'P' | 'T' | 'D' };
   };
   pas: { baseUrl: string; sNumberSystem: string; bearerToken?: string; timeoutMs: number };
+  iep: {
+    baseUrl: string;
+    auth?: { kind: 'bearer'; token: string } | { kind: 'apiKey'; key: string; header: string };
+    timeoutMs: number;
+    deliveryNode: string;
+    gateway: { dicomWebUrl: string; restUrl: string };
+  };
   serviceDesk:
     | { mode: 'local' }
     | { mode: 'ivanti'; baseUrl: string; apiKey: string; businessObject: string; requestIdField?: string };
@@ -66,6 +73,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   } catch {
     throw new ConfigError('invalid configuration: LOCAL_ID_PATTERN: not a valid regular expression');
   }
+  if (e.IEP_AUTH === 'bearer' && !e.IEP_BEARER_TOKEN) throw new ConfigError('invalid configuration: IEP_AUTH=bearer needs IEP_BEARER_TOKEN');
+  if (e.IEP_AUTH === 'apiKey' && !e.IEP_API_KEY) throw new ConfigError('invalid configuration: IEP_AUTH=apiKey needs IEP_API_KEY');
   if (e.SERVICEDESK_MODE === 'ivanti' && (!e.IVANTI_BASE_URL || !e.IVANTI_API_KEY)) {
     throw new ConfigError('invalid configuration: SERVICEDESK_MODE=ivanti needs IVANTI_BASE_URL and IVANTI_API_KEY');
   }
@@ -118,6 +127,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         receivingFacility: e.RIS_RECEIVING_FACILITY,
         processingId: e.RIS_PROCESSING_ID,
       },
+    },
+    iep: {
+      baseUrl: e.IEP_BASE_URL,
+      auth:
+        e.IEP_AUTH === 'bearer'
+          ? { kind: 'bearer', token: e.IEP_BEARER_TOKEN! }
+          : e.IEP_AUTH === 'apiKey'
+            ? { kind: 'apiKey', key: e.IEP_API_KEY!, header: e.IEP_API_KEY_HEADER }
+            : undefined,
+      timeoutMs: e.IEP_TIMEOUT_MS,
+      deliveryNode: e.IEP_DELIVERY_NODE,
+      gateway: { dicomWebUrl: e.IEP_GATEWAY_DICOMWEB_URL, restUrl: e.IEP_GATEWAY_REST_URL },
     },
     pas: { baseUrl: e.PAS_FHIR_BASE_URL, sNumberSystem: e.PAS_S_NUMBER_SYSTEM, bearerToken: e.PAS_BEARER_TOKEN, timeoutMs: e.PAS_TIMEOUT_MS },
     serviceDesk:

@@ -63,6 +63,19 @@ export const envSchema = z.object({
   // Days after a request ends before its patient identifiers are purged (the audit keeps the call reference).
   ITB_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
 
+  // IEP (Image Exchange Portal) integration point (docs/iep-contract.md)
+  IEP_BASE_URL: z.string().default('http://127.0.0.1:8045'),
+  IEP_AUTH: z.enum(['none', 'bearer', 'apiKey']).default('none'),
+  IEP_BEARER_TOKEN: optionalString,
+  IEP_API_KEY: optionalString,
+  IEP_API_KEY_HEADER: z.string().default('X-Api-Key'),
+  IEP_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Our delivery node on IEP (Appendix 1 step 5: "Leave the delivery node as UHLPACSWFM01"). */
+  IEP_DELIVERY_NODE: z.string().default('UHLPACSWFM01'),
+  /** Where IEP delivers downloaded studies (the IEP gateway), read by the workers over DICOMweb before fix-up. */
+  IEP_GATEWAY_DICOMWEB_URL: z.string().default('http://127.0.0.1:8044/dicom-web'),
+  IEP_GATEWAY_REST_URL: z.string().default('http://127.0.0.1:8044'),
+
   // RIS (CRIS): HL7 v2 over MLLP
   RIS_MLLP_HOST: z.string().default('127.0.0.1'),
   RIS_MLLP_PORT: port.default(2575),

@@ -17,6 +17,9 @@ export const SANDBOX_PORTS = {
   uhlDicom: 4242,
   remoteHttp: 8043,
   remoteDicom: 4243,
+  gatewayHttp: 8044,
+  gatewayDicom: 4244,
+  iep: 8045,
   risMllp: 2575,
   risControl: 2576,
   pas: 8090,
@@ -38,6 +41,10 @@ export function sandboxEnv(): Record<string, string> {
     PACS_DICOMWEB_URL: `http://127.0.0.1:${SANDBOX_PORTS.uhlHttp}/dicom-web`,
     PACS_REST_URL: `http://127.0.0.1:${SANDBOX_PORTS.uhlHttp}`,
     PACS_DIMSE_PORT: String(SANDBOX_PORTS.uhlDicom),
+    IEP_BASE_URL: `http://127.0.0.1:${SANDBOX_PORTS.iep}`,
+    IEP_AUTH: 'none',
+    IEP_GATEWAY_DICOMWEB_URL: `http://127.0.0.1:${SANDBOX_PORTS.gatewayHttp}/dicom-web`,
+    IEP_GATEWAY_REST_URL: `http://127.0.0.1:${SANDBOX_PORTS.gatewayHttp}`,
     RIS_MLLP_HOST: '127.0.0.1',
     RIS_MLLP_PORT: String(SANDBOX_PORTS.risMllp),
     PAS_FHIR_BASE_URL: `http://127.0.0.1:${SANDBOX_PORTS.pas}/fhir`,
@@ -68,7 +75,7 @@ export async function startSandboxStack(root: string, varDir: string, onStarted:
   fs.mkdirSync(logs, { recursive: true });
   try {
     track(await startRedis({ port: SANDBOX_PORTS.redis, dir: path.join(varDir, 'redis'), logFile: path.join(logs, 'redis.log') }));
-    const [uhl, remote] = await Promise.all([
+    const [uhl, remote, gateway] = await Promise.all([
       startOrthanc({
         name: 'UHL PACS', aet: 'UHLPACS', httpPort: SANDBOX_PORTS.uhlHttp, dicomPort: SANDBOX_PORTS.uhlDicom, dir: path.join(varDir, 'orthanc-uhl'),
         logFile: path.join(logs, 'orthanc-uhl.log'), modalities: { remote: ['REMOTE', '127.0.0.1', SANDBOX_PORTS.remoteDicom] },
@@ -77,9 +84,15 @@ export async function startSandboxStack(root: string, varDir: string, onStarted:
         name: 'remote trust', aet: 'REMOTE', httpPort: SANDBOX_PORTS.remoteHttp, dicomPort: SANDBOX_PORTS.remoteDicom, dir: path.join(varDir, 'orthanc-remote'),
         logFile: path.join(logs, 'orthanc-remote.log'), modalities: { uhl: ['UHLPACS', '127.0.0.1', SANDBOX_PORTS.uhlDicom] },
       }),
+      // Where IEP delivers our downloads (guideline 2.3e: "MBP downloads images from the IEP gateway").
+      startOrthanc({
+        name: 'IEP gateway', aet: 'IEPGW', httpPort: SANDBOX_PORTS.gatewayHttp, dicomPort: SANDBOX_PORTS.gatewayDicom, dir: path.join(varDir, 'orthanc-gateway'),
+        logFile: path.join(logs, 'orthanc-gateway.log'),
+      }),
     ]);
     track(uhl!);
     track(remote!);
+    track(gateway!);
     // Stand-ins the product reaches over the wire only: CRIS (MLLP) and PAS (FHIR).
     const node = (name: string, script: string, args: string[], urls: Record<string, string>) =>
       track(spawnService({ name, command: process.execPath, args: [path.join(root, 'dist', ...script.split('/')), ...args], cwd: root, logFile: path.join(logs, `${name}.log`), urls }));
@@ -87,8 +100,21 @@ export async function startSandboxStack(root: string, varDir: string, onStarted:
       'RIS (MLLP)': `mllp://127.0.0.1:${SANDBOX_PORTS.risMllp}`,
       'RIS messages': `http://127.0.0.1:${SANDBOX_PORTS.risControl}/messages`,
     });
+    const iep = node(
+      'iep',
+      'sandbox/iep-simulator/main.js',
+      [
+        '--port', String(SANDBOX_PORTS.iep), '--orthanc', remote!.restUrl,
+        '--deliver', `UHLPACSWFM01=IEPGW@127.0.0.1:${SANDBOX_PORTS.gatewayDicom}`,
+        '--deliver', `NUH Radiology PACS=REMOTE@127.0.0.1:${SANDBOX_PORTS.remoteDicom}`,
+        '--export-source', `UHLPACS@127.0.0.1:${SANDBOX_PORTS.uhlDicom}`,
+        // One simulated minute per second, so a demo import moves through its IEP statuses in about half a minute.
+        '--clock', 'realtime', '--speed', '60',
+      ],
+      { 'IEP simulator': `http://127.0.0.1:${SANDBOX_PORTS.iep}` },
+    );
     const pas = node('pas', 'sandbox/pas/main.js', ['--port', String(SANDBOX_PORTS.pas)], { 'PAS (FHIR)': `http://127.0.0.1:${SANDBOX_PORTS.pas}/fhir` });
-    for (const [h, p] of [[ris, SANDBOX_PORTS.risControl], [pas, SANDBOX_PORTS.pas]] as const) {
+    for (const [h, p] of [[ris, SANDBOX_PORTS.risControl], [pas, SANDBOX_PORTS.pas], [iep, SANDBOX_PORTS.iep]] as const) {
       await Promise.race([waitForTcp(p, 20_000), h.exited.then((c) => Promise.reject(new Error(`${h.name} exited (${c}); see ${logs}/${h.name}.log`)))]);
     }
     const env = sandboxEnv();

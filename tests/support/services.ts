@@ -23,6 +23,14 @@ export const remoteOrthanc = () => ({
   aet: required('ITB_TEST_REMOTE_AET'),
 });
 
+/** The IEP gateway: where IEP delivers downloads before the DICOM import engine fixes them up. */
+export const gatewayOrthanc = () => ({
+  restUrl: required('ITB_TEST_GATEWAY_ORTHANC_URL'),
+  dicomWebUrl: required('ITB_TEST_GATEWAY_DICOMWEB_URL'),
+  dicomPort: Number(required('ITB_TEST_GATEWAY_DICOM_PORT')),
+  aet: required('ITB_TEST_GATEWAY_AET'),
+});
+
 /** A key prefix unique to one test, so tests sharing the run's Redis never see each other's keys. */
 export function uniquePrefix(label: string): string {
   return `{test-${label}-${process.pid}-${Math.random().toString(36).slice(2, 8)}}`;
