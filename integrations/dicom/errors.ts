@@ -74,15 +74,17 @@ export class DicomRewriteConfigError extends Error {
 
 const RETRYABLE_ERRNO = new Set(['EMFILE', 'ENFILE', 'ENOSPC', 'EIO', 'EAGAIN', 'EBUSY', 'EDQUOT']);
 
-/** Turns a Node fs error into a DicomFileError: ENOENT is permanent, resource exhaustion is retryable. */
-export function fromFsError(err: unknown, path: string): DicomFileError {
+/**
+ * Turns a Node fs error into a DicomFileError. Reading (`side` 'input'): ENOENT is FILE_NOT_FOUND, permanent.
+ * Writing ('output'): always IO_ERROR, named as the output's, since an ENOENT there is a missing output folder.
+ * Resource exhaustion (no space, too many open files, I/O error) is retryable either way.
+ */
+export function fromFsError(err: unknown, path: string, side: 'input' | 'output' = 'input'): DicomFileError {
   if (err instanceof DicomFileError) return err.withPath(path);
   const errno = (err as NodeJS.ErrnoException | undefined)?.code ?? 'UNKNOWN';
+  const retryable = RETRYABLE_ERRNO.has(errno);
+  if (side === 'output') return new DicomFileError('IO_ERROR', `cannot write the output file (${errno})`, { path, cause: err, retryable });
   if (errno === 'ENOENT') return new DicomFileError('FILE_NOT_FOUND', 'the file does not exist', { path, cause: err });
   if (errno === 'EISDIR') return new DicomFileError('NOT_DICOM', 'a directory, not a file', { path, cause: err });
-  return new DicomFileError('IO_ERROR', `file system error ${errno}`, {
-    path,
-    cause: err,
-    retryable: RETRYABLE_ERRNO.has(errno),
-  });
+  return new DicomFileError('IO_ERROR', `file system error ${errno}`, { path, cause: err, retryable });
 }

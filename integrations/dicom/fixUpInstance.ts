@@ -30,10 +30,12 @@ export interface FixUpResult {
  */
 export const COPY_CHUNK = 1024 * 1024;
 
-async function writeAll(fd: number, buffers: Buffer[]): Promise<void> {
+async function writeAll(fd: number, buffers: Buffer[], outPath: string): Promise<void> {
   let pending = buffers.filter((b) => b.length > 0);
   while (pending.length > 0) {
-    const bytesWritten = await fdIo.writev(fd, pending);
+    const bytesWritten = await fdIo.writev(fd, pending).catch((err: unknown) => {
+      throw fromFsError(err, outPath, 'output');
+    });
     // A short gathered write is legal; continue from where it stopped.
     let skip = bytesWritten;
     const rest: Buffer[] = [];
@@ -81,7 +83,9 @@ export async function fixUpInstance(
     const parts: HeaderPart[] = [...plan.parts];
     if (header.headerEnd < size) parts.push({ start: header.headerEnd, end: size });
 
-    output = await fdIo.open(partial, 'w');
+    output = await fdIo.open(partial, 'w').catch((err: unknown) => {
+      throw fromFsError(err, outPath, 'output');
+    });
     let pending: Buffer[] = [];
     let bytesOut = 0;
     // How many leading bytes of the file `buf` still holds; 0 once it has been reused for streaming.
@@ -99,19 +103,21 @@ export async function fixUpInstance(
       // ...the rest streams through the same buffer once what points into it has been written.
       for (let pos = Math.max(part.start, cached); pos < part.end; ) {
         if (pending.length > 0) {
-          await writeAll(output, pending);
+          await writeAll(output, pending, outPath);
           pending = [];
         }
         cached = 0;
         const n = await readFully(input, buf, Math.min(buf.length, part.end - pos), pos);
-        await writeAll(output, [buf.subarray(0, n)]);
+        await writeAll(output, [buf.subarray(0, n)], outPath);
         pos += n;
       }
     }
-    await writeAll(output, pending);
+    await writeAll(output, pending, outPath);
     await fdIo.close(output);
     output = undefined;
-    await fdIo.rename(partial, outPath);
+    await fdIo.rename(partial, outPath).catch((err: unknown) => {
+      throw fromFsError(err, outPath, 'output');
+    });
     return {
       sopInstanceUid: header.sopInstanceUid ?? '',
       studyInstanceUid: header.studyInstanceUid ?? '',

@@ -46,7 +46,8 @@ export async function fixUpStudy(tasks: readonly FixUpTask[], rewrite: PatientRe
   const concurrency = Math.max(1, Math.min(opts.concurrency ?? 4, tasks.length || 1));
   const written: FixUpStudyResult['written'] = [];
   const failures: FixUpFailure[] = [];
-  const madeDirs = new Set<string>();
+  // One mkdir per folder, shared: a second worker must wait for the first one's mkdir, not skip it.
+  const madeDirs = new Map<string, Promise<unknown>>();
   let next = 0;
 
   const worker = async (): Promise<void> => {
@@ -55,10 +56,14 @@ export async function fixUpStudy(tasks: readonly FixUpTask[], rewrite: PatientRe
       const task = tasks[next++] as FixUpTask;
       try {
         const dir = path.dirname(task.outPath);
-        if (!madeDirs.has(dir)) {
-          madeDirs.add(dir);
-          await fs.mkdir(dir, { recursive: true });
+        let made = madeDirs.get(dir);
+        if (!made) {
+          made = fs.mkdir(dir, { recursive: true }).catch((err: unknown) => {
+            throw fromFsError(err, dir, 'output');
+          });
+          madeDirs.set(dir, made);
         }
+        await made;
         const result = await fixUpInstance(task.inPath, task.outPath, rewrite, { guard: task.guard, buffer });
         written.push({ ...result, inPath: task.inPath, outPath: task.outPath });
       } catch (err) {

@@ -250,6 +250,25 @@ describe('fixUpStudy', () => {
     for (const w of result.written) expect(read(w.outPath).patient.id).toBe(EXPECTED.sNumber);
   });
 
+  test('workers sharing a new output folder all wait for it to exist (10 rounds, 16 files, 8 at once)', async () => {
+    const study = smallStudy(fresh('race'), { instances: 16, rows: 4, cols: 4 });
+    for (let round = 0; round < 10; round += 1) {
+      const outDir = path.join(fresh('raceOut'), 'a', 'b');
+      const result = await fixUpStudy(study.files.map((f) => ({ inPath: f, outPath: path.join(outDir, path.basename(f)) })), rewriteFor(), { concurrency: 8 });
+      expect(result.failures.map((f) => f.error.message)).toEqual([]);
+      expect(filesUnder(outDir)).toHaveLength(16);
+    }
+  });
+
+  test('an output that cannot be written is an IO_ERROR about the output, not the input', async () => {
+    const input = oneFile();
+    const blocker = `${fresh('blocker')}`;
+    fs.writeFileSync(blocker, 'a file where a folder should be');
+    const result = await fixUpStudy([{ inPath: input, outPath: path.join(blocker, 'out.dcm') }], rewriteFor());
+    expect(result.failures.map((f) => [f.error.code, (f.error as DicomFileError).path, f.error.retryable])).toEqual([['IO_ERROR', blocker, false]]);
+    expect(result.failures[0]?.error.message).toMatch(/output/);
+  });
+
   test('all or nothing: one bad instance, and every file written is removed', async () => {
     const study = smallStudy(fresh('bad'), { instances: 8 });
     fs.truncateSync(study.files[5] as string, 900);
