@@ -15,8 +15,20 @@ export const conversationReferenceSchema = z.looseObject({
   conversation: z.looseObject({ id: z.string().min(1) }),
 });
 
-/** A conversation reference as stored: enough to send a proactive message into that conversation. */
-export type StoredConversationReference = z.infer<typeof conversationReferenceSchema>;
+/**
+ * A conversation reference as stored: enough to send a proactive message into that conversation. The shape of Bot
+ * Framework's ConversationReference (so one is assignable as it is), without index signatures so that botbuilder's
+ * interfaces fit; any further properties are kept at run time all the same.
+ */
+export interface StoredConversationReference {
+  channelId: string;
+  serviceUrl: string;
+  conversation: { id: string; conversationType?: string; tenantId?: string; isGroup?: boolean; name?: string };
+  bot?: { id: string; name?: string };
+  user?: { id: string; name?: string; aadObjectId?: string };
+  activityId?: string;
+  locale?: string;
+}
 
 /** Our name for the analysts' channel (DESIGN: the MBP service desk works in one Teams channel). */
 export const SERVICE_DESK_CHANNEL = 'serviceDesk';
@@ -82,6 +94,6 @@ export class ConversationReferences {
     }
     const parsed = conversationReferenceSchema.safeParse(json);
     if (!parsed.success) throw new CorruptRecordError(key, 'not a conversation reference');
-    return parsed.data;
+    return parsed.data as unknown as StoredConversationReference;
   }
 }

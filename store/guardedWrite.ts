@@ -14,7 +14,8 @@ import { CorruptRecordError } from './errors';
  *  3. the commands run, the version is set to 1 or incremented, and the idempotency key records the outcome.
  * The commands are built by the store from what it read under the same version, so the check in 2 is what makes the
  * read-decide-write sequence safe. Keys are not all declared in KEYS: every key shares the prefix's hash tag, so they
- * are in the script's slot on Redis Cluster too.
+ * are in the script's slot on Redis Cluster too. Redis does not roll a script back if a command fails half-way, so the
+ * commands are only ones that cannot fail on keys of the types the store writes (a hand-edited key could break that).
  *
  * KEYS[1] record hash, KEYS[2] idempotency key (KEYS[1] again when there is none).
  * ARGV: mode ("create" | "update"), expected version, expected status ("" = any), idempotency outcome ("" = none),

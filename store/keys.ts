@@ -36,10 +36,6 @@ export class StoreKeys {
   byPatientToken(token: string): string {
     return `${this.prefix}:requests:byPatient:${token}`;
   }
-  /** Prefix the Lua scripts append a token to (same shape as byPatientToken). */
-  get byPatientTokenPrefix(): string {
-    return `${this.prefix}:requests:byPatient:`;
-  }
   /** Sorted set of ended (terminal) requests whose identifiers are still held, by end time: the retention queue. */
   get endedAwaitingPurge(): string {
     return `${this.prefix}:requests:ended`;

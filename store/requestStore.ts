@@ -283,7 +283,8 @@ export class RequestStore {
   async findByPatient(patient: { sNumber?: string; nhsNumber?: string }): Promise<string[]> {
     const tokens = [
       ...(patient.sNumber !== undefined ? this.cipher.lookupTokensUnderAllKeys('sNumber', patient.sNumber.toUpperCase()) : []),
-      ...(patient.nhsNumber !== undefined ? this.cipher.lookupTokensUnderAllKeys('nhsNumber', patient.nhsNumber) : []),
+      // Stored NHS numbers are 10 digits (domain NhsNumber); accept the spaced form people type too.
+      ...(patient.nhsNumber !== undefined ? this.cipher.lookupTokensUnderAllKeys('nhsNumber', patient.nhsNumber.replace(/[\s-]/g, '')) : []),
     ];
     if (tokens.length === 0) return [];
     const ids = await redisCall('look up a patient', () => this.redis.sunion(...tokens.map((t) => this.keys.byPatientToken(t))));

@@ -78,8 +78,8 @@ export interface RetentionDeps {
 }
 
 /** The processor. Retryable store errors (Redis down) are rethrown so BullMQ retries; one bad record does not stop the rest. */
-export async function execRetentionJob(job: Pick<Job<RetentionJobData>, 'data'>, deps: RetentionDeps): Promise<RetentionJobResult> {
-  void job;
+export async function execRetentionJob(_job: Pick<Job<RetentionJobData>, 'data'>, deps: RetentionDeps): Promise<RetentionJobResult> {
+  // The job carries no work list: the sweep reads the store's queue of ended requests, so a retry picks up where it stopped.
   const result = await sweepExpiredIdentifiers(deps.store, {
     retentionDays: deps.retentionDays,
     now: (deps.now ?? (() => new Date()))(),

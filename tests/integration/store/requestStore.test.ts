@@ -119,6 +119,8 @@ describe('RequestStore on real Redis', () => {
     const canary = patientOf('canary');
     expect(await store.requests.findByPatient({ sNumber: canary.sNumber.toLowerCase() })).toEqual([id]);
     expect(await store.requests.findByPatient({ nhsNumber: canary.nhsNumber! })).toEqual([id]);
+    expect(await store.requests.findByPatient({ nhsNumber: canary.nhsNumber!.replace(/(\d{3})(\d{3})(\d{4})/, '$1 $2 $3') })).toEqual([id]);
+    expect(await store.requests.findByPatient({})).toEqual([]);
     const changed = importRequest('noNhsNumber', { priority: 'blueLight', priorityReason: 'blueLightEmergency', sourceOrganisation: 'Northampton General Hospital' });
     await store.requests.update(id, 1, { at: at(1), request: changed });
     const stored = await store.requests.get(id);
