@@ -1,0 +1,47 @@
+import type { Redis } from 'ioredis';
+
+/** Which card about a request: the channel's approval card, or the requester's latest status card. */
+export type PostedCardRole = 'approval' | 'status';
+
+/** Where a posted card is, so it can be updated in place (context.updateActivity). Ids only. */
+export interface PostedCard {
+  conversationId: string;
+  activityId: string;
+  /** ISO 8601 instant it was posted. */
+  at: string;
+}
+
+// Long enough for any request's life (2.4d cancels after two weeks; IEP purges after 15 days), then forgotten.
+const KEEP_SECONDS = 90 * 24 * 3600;
+
+/**
+ * The Teams activity ids of cards posted about each request, in one Redis hash per request. Teams ids, not patient
+ * data. (Kept in bot/ because it is about Teams activities; it could move into store/ beside the conversation
+ * references.)
+ */
+export class PostedCards {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(requestId: string): string {
+    return `${this.prefix}:teams:postedCards:${requestId}`;
+  }
+
+  async record(requestId: string, role: PostedCardRole, card: PostedCard): Promise<void> {
+    await this.redis.multi().hset(this.key(requestId), role, JSON.stringify(card)).expire(this.key(requestId), KEEP_SECONDS).exec();
+  }
+
+  async get(requestId: string, role: PostedCardRole): Promise<PostedCard | undefined> {
+    const raw = await this.redis.hget(this.key(requestId), role);
+    return raw ? (JSON.parse(raw) as PostedCard) : undefined;
+  }
+
+  async all(requestId: string): Promise<Partial<Record<PostedCardRole, PostedCard>>> {
+    const raw = await this.redis.hgetall(this.key(requestId));
+    const out: Partial<Record<PostedCardRole, PostedCard>> = {};
+    for (const role of ['approval', 'status'] as const) if (raw[role]) out[role] = JSON.parse(raw[role]) as PostedCard;
+    return out;
+  }
+}
