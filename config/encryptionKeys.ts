@@ -20,6 +20,8 @@ export function parseEncryptionKeys(raw: string): EncryptionKey[] {
   const keys = raw.split(',').map((entry) => {
     const [id, b64] = entry.trim().split(':');
     if (!id || !b64) throw new ConfigError('ITB_ENCRYPTION_KEYS: each entry must be "keyId:base64key"');
+    // The key id is written beside every ciphertext ("v1.<keyId>.<iv>..."): keep it to a safe alphabet.
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(id)) throw new ConfigError(`ITB_ENCRYPTION_KEYS: key id "${id.slice(0, 32)}" must be 1-32 letters, digits, _ or -`);
     const key = Buffer.from(b64, 'base64');
     if (key.length !== 32) throw new ConfigError(`ITB_ENCRYPTION_KEYS: key "${id}" must be 32 bytes (base64 of 32 random bytes)`);
     return { id, key };

@@ -32,6 +32,10 @@ export interface AuditFactsByType {
   'ris.registered': { examCount: number };
   'notification.sent': { audience: 'requester' | 'channel'; topic: string };
   'notification.failed': { audience: 'requester' | 'channel'; reason: string };
+  /** An action refused by the server-side role check: what was tried, and the roles the person holds (space-separated). */
+  'access.denied': { action: string; roles: string };
+  /** The retention purge removed the patient identifiers; the call reference and these facts stay. */
+  'request.identifiersPurged': { kind: RequestKind; retentionDays: number };
 }
 
 /** The audit event types. */

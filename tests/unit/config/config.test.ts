@@ -33,6 +33,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ITB_ENCRYPTION_KEYS: 'nokey' })).toThrow(/ITB_ENCRYPTION_KEYS/);
     expect(() => loadConfig({ ITB_ENCRYPTION_KEYS: `a:${Buffer.alloc(16).toString('base64')}` })).toThrow(/32 bytes/);
     expect(() => loadConfig({ ITB_ENCRYPTION_KEYS: `${KEY},${KEY}` })).toThrow(/unique/);
+    expect(() => loadConfig({ ITB_ENCRYPTION_KEYS: `k.1:${Buffer.alloc(32).toString('base64')}` })).toThrow(/letters, digits/);
   });
 
   it('treats blank optional variables as absent', () => {
