@@ -46,7 +46,7 @@ export async function startBot(config: AppConfig, logger: Logger, opts: { port?:
   };
   const adapter = createAdapter(config, logger);
   const bot = new ItbBot({ allowedTenantId: config.bot.allowedTenantId, logger });
-  const server = createBotServer({ adapter, bot, logger, maxBodyBytes: config.bot.maxBodyBytes, readiness });
+  const server = createBotServer({ adapter, bot, logger, maxBodyBytes: config.bot.maxBodyBytes, readiness, allowedTenantId: config.bot.allowedTenantId });
   const port = await server.listen(opts.port ?? config.bot.port, config.bot.host);
   let closing: Promise<void> | undefined;
   return {

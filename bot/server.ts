@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import restify, { type Request, type Response, type Server } from 'restify';
-import type { CloudAdapter } from 'botbuilder';
+import type { Activity, CloudAdapter } from 'botbuilder';
+import { isAllowedTenant } from './tenant';
 import type { Logger } from '../config/logger';
 import type { ItbBot } from './itbBot';
 import { setTurnLogger } from './turnLogger';
@@ -17,6 +18,8 @@ export interface BotServerOptions {
   logger: Logger;
   maxBodyBytes: number;
   readiness: () => Promise<Readiness>;
+  /** Only this Entra tenant is served; others get 403 before any turn runs. */
+  allowedTenantId?: string;
 }
 
 export interface BotServer {
@@ -69,6 +72,13 @@ export function createBotServer(opts: BotServerOptions): BotServer {
       return;
     }
     const log = opts.logger.child({ reqId: req.id(), traceId: traceIdOf(req) });
+    // Another tenant is refused at the door (403), before authentication or any state is touched; the bot repeats the
+    // check per turn as a second line.
+    if (!isAllowedTenant((req.body ?? {}) as Partial<Activity>, opts.allowedTenantId)) {
+      log.warn({ status: 403 }, 'activity from another tenant refused');
+      res.send(403, { error: 'This bot serves one organisation only.' });
+      return;
+    }
     const t0 = process.hrtime.bigint();
     inFlight++;
     try {

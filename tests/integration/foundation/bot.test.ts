@@ -81,7 +81,7 @@ describe('tenant filter', () => {
         serviceUrl, id: 'theirs', channelData: { tenant: { id: '99999999-0000-0000-0000-000000000000' } },
         conversation: { conversationType: 'personal', tenantId: '99999999-0000-0000-0000-000000000000', id: 'a:other' },
       });
-      await postActivity(bot.url, stranger);
+      expect((await postActivity(bot.url, stranger)).status).toBe(403);
       await new Promise((r) => setTimeout(r, 300));
       expect(connector.received.map((a) => a.path)).toEqual([expect.stringContaining('/activities/ours')]);
       expect(log.output()).toContain('activity from another tenant refused');
