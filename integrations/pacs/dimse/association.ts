@@ -114,7 +114,8 @@ export function runAssociation(
         : {}),
     });
     const internals = client as unknown as ClientInternals;
-    internals.network?.socket?.on('error', (err: NodeJS.ErrnoException) => (socketError ??= err));
+    // Prepended: the library's own listener turns the error into 'networkError' synchronously, before ours would run.
+    internals.network?.socket?.prependListener('error', (err: NodeJS.ErrnoException) => (socketError ??= err));
     // A-ABORT from the PACS: the library does not forward it, and the socket close that follows looks like a hang-up.
     internals.network?.on('abort', () => (aborted = true));
     hooks.onClient?.(client);

@@ -90,6 +90,8 @@ export class DimsePacsClient implements PacsClient {
     const scp = this.scp;
     if (!scp) throw new PacsConfigError('retrieving over DIMSE needs a storage SCP (AE title, host and port) set', ctx);
     const run = this.retrieving.then(async () => {
+      // A C-MOVE of a study the PACS does not hold fails with a generic status (Orthanc: 0xC000), so ask first.
+      await this.checkHeld(uid, ctx);
       await fsp.mkdir(folder, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
         throw new PacsLocalFileError(err.code, 'write', ctx, { cause: err });
       });
@@ -124,9 +126,9 @@ export class DimsePacsClient implements PacsClient {
   async moveStudyTo(studyInstanceUid: string, destinationAet: string, call: PacsCallContext = {}): Promise<MoveResult> {
     const ctx = this.ctx(call);
     if (!isAeTitle(destinationAet)) throw new PacsConfigError('the move destination is not a DICOM AE title', ctx);
-    const moved = await moveStudy(this.peer, checkStudyUid(studyInstanceUid, ctx), destinationAet, ctx);
-    if (moved.completed + moved.failed + moved.warnings === 0) throw new PacsStudyNotFoundError(ctx);
-    return moved;
+    const uid = checkStudyUid(studyInstanceUid, ctx);
+    await this.checkHeld(uid, ctx);
+    return moveStudy(this.peer, uid, destinationAet, ctx);
   }
 
   async storeFiles(files: readonly string[], call: PacsCallContext = {}): Promise<StoreOutcome> {
@@ -140,6 +142,12 @@ export class DimsePacsClient implements PacsClient {
 
   async close(): Promise<void> {
     await this.scp?.close();
+  }
+
+  /** Throws PacsStudyNotFoundError unless a Study Root C-FIND on the UID matches. */
+  private async checkHeld(studyUid: string, ctx: PacsErrorContext): Promise<void> {
+    const found = await findStudies(this.peer, { studyInstanceUid: studyUid }, { maxResults: 1, call: ctx });
+    if (found.length === 0) throw new PacsStudyNotFoundError(ctx);
   }
 
   private ctx(call: PacsCallContext): PacsErrorContext {
