@@ -1,4 +1,4 @@
-import { STATUS_LABELS, type RequestStatus } from '../domain';
+import { STATUS_LABELS, TEXT_LIMITS, type RequestStatus } from '../domain';
 import { decidedView, historyView, type CardDecision, type CardEvent, type CardInstant } from './cardEvents';
 import { CALL_REF_RULE } from './clientRules';
 import { escapeCardText } from './escape';
@@ -60,6 +60,7 @@ export function renderActionRequiredCard(data: ActionRequiredCardData): Adaptive
     hasDeadline: data.deadline !== undefined,
     deadlineText: data.deadline ? `If the details are not found by ${formatCardDate(data.deadline)} the images are cancelled (guideline 2.4d).` : '',
     decided: decidedView(data.decision),
+    limits: TEXT_LIMITS,
     history: historyView(data.history),
     rules: { callRef: CALL_REF_RULE },
     verbs: CARD_VERBS,

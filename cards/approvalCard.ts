@@ -1,5 +1,6 @@
 import {
   PRIORITY_REASON_LABELS,
+  TEXT_LIMITS,
   STATUS_LABELS,
   type PriorityLane,
   type PriorityReason,
@@ -89,6 +90,7 @@ export function renderApprovalCard(data: ApprovalCardData): AdaptiveCard {
     })),
     decided: decidedView(data.decision),
     privacyText: 'Patient details are not shown in the channel. "Show patient details" sends them to you privately if you are an approver.',
+    limits: TEXT_LIMITS,
     history: historyView(data.history),
     verbs: CARD_VERBS,
   });
