@@ -15,8 +15,8 @@ export const ZWJ = '\u200D';
 const INLINE = /[\\`*_[\]()#>~<]/g;
 // Block syntax that only counts at the start of a line: bullets ("- ", "+ "), setext underlines and rules ("---", "===").
 const LINE_START_MARK = /^([ \t]*)([-+=])/gm;
-// Ordered lists: "1. item" at the start of a line.
-const LINE_START_NUMBER = /^([ \t]*\d+)\./gm;
+// Ordered lists: "1. item" at the start of a line (a number then a dot then a space or the end; "3.5 mm" is no list).
+const LINE_START_NUMBER = /^([ \t]*\d{1,9})\.(?=[ \t]|$)/gm;
 
 /**
  * Escapes Markdown syntax, neutralises bare URLs (`scheme://`), `www.` hosts and e-mail autolinks, and `${` (so nothing
