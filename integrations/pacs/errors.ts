@@ -190,7 +190,7 @@ export class PacsAssociationAbortedError extends PacsError {
   constructor(ctx: PacsErrorContext) {
     super(
       'PACS aborted the DICOM association before the operation finished. It will be retried; if this persists, check ' +
-        'the PACS logs for why it drops our association.',
+        'that the PACS allows our AE title this operation (some PACS abort rather than refuse) and the PACS logs.',
       ctx,
     );
   }

@@ -54,7 +54,6 @@ export function runAssociation(
     let settled = false;
     let accepted = false;
     let released = false;
-    let aborted = false;
     let socketError: NodeJS.ErrnoException | undefined;
     let hardStop: NodeJS.Timeout | undefined;
     const settle = (err?: PacsError) => {
@@ -86,7 +85,7 @@ export function runAssociation(
     client.on('closed', () => {
       if (released) settle();
       else if (socketError) settle(networkFailure(socketError, ctx, peer.timeoutMs));
-      else if (accepted || aborted) settle(new PacsAssociationAbortedError(ctx));
+      else if (accepted) settle(new PacsAssociationAbortedError(ctx));
       else settle(new PacsUnreachableError('ECONNRESET', ctx));
     });
 
@@ -116,8 +115,9 @@ export function runAssociation(
     const internals = client as unknown as ClientInternals;
     // Prepended: the library's own listener turns the error into 'networkError' synchronously, before ours would run.
     internals.network?.socket?.prependListener('error', (err: NodeJS.ErrnoException) => (socketError ??= err));
-    // A-ABORT from the PACS: the library does not forward it, and the socket close that follows looks like a hang-up.
-    internals.network?.on('abort', () => (aborted = true));
+    // A-ABORT from the PACS (PS3.8 7.3.1): the association is gone. The library does not forward it from its network
+    // and leaves the socket open, so it is handled here.
+    internals.network?.on('abort', () => settle(new PacsAssociationAbortedError(ctx)));
     hooks.onClient?.(client);
     // The library checks its timeouts once a second and only while connected; this is the backstop for a peer that
     // accepts the TCP connection (or TLS) and then never speaks.

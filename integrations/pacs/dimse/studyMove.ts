@@ -25,7 +25,8 @@ function moveFailureHint(status: number, destinationAet: string): string {
   if ((status & 0xff00) === 0xa900) return 'PACS says the move identifier does not match the Study Root model: report this to the developers';
   if (status === 0x0122) return 'PACS does not support Study Root C-MOVE for us: ask the PACS team to allow it';
   if (status === STATUS_CANCEL) return 'the move was cancelled';
-  return 'PACS could not process the move: check its logs';
+  // Orthanc 1.10 answers 0xC000 (not 0xA801) for an unknown destination, so the likeliest cause is named here too.
+  return `PACS could not process the move: check that "${destinationAet}" is registered on the PACS as a DICOM node, then the PACS logs`;
 }
 
 export async function moveStudy(peer: DimsePeer, studyUid: string, destinationAet: string, ctx: PacsErrorContext): Promise<MoveResult> {
