@@ -71,8 +71,9 @@ export async function fixUpInstance(
   let output: number | undefined;
   try {
     input = await fdIo.open(inPath, 'r');
-    const { size } = await fdIo.fstat(input);
-    const firstLength = await readFully(input, buf, Math.min(size, buf.length), 0);
+    // A first read shorter than the buffer is the whole file: most instances need no stat at all.
+    const firstLength = await readAt(input, buf, buf.length, 0);
+    const size = firstLength < buf.length ? firstLength : (await fdIo.fstat(input)).size;
     const header = parseDicomHeader(new FileWindowSource(input, size, { start: 0, bytes: buf.subarray(0, firstLength) }));
     const problem = instanceProblems(header)[0];
     if (problem) throw problem;

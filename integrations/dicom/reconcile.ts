@@ -122,6 +122,8 @@ interface InstanceFacts {
   studyDate?: string;
   rawStudyDate?: string;
   identity: InstanceIdentity;
+  /** Identity problems and mismatches with the request and PAS (shared by instances stating the same identity). */
+  findings: Finding[];
   digest: string;
 }
 
@@ -172,11 +174,14 @@ function comparePatients(request: ExpectedPatient, pas: ExpectedPatient, book: R
   }
 }
 
-/** Checks one instance's identity against one reference (the request or PAS). */
-function compareInstance(fact: InstanceFacts, ref: ExpectedPatient, against: 'request' | 'pas', ourIssuer: string, book: ReasonBook): void {
-  const id = fact.identity;
+/** A finding before it is counted against instances. */
+type Finding = Omit<QuarantineReason, 'instances' | 'files' | 'studyInstanceUids'>;
+
+/** What one identity (as a header states it) gets wrong against one reference (the request or PAS). */
+function compareIdentity(id: InstanceIdentity, ref: ExpectedPatient, against: 'request' | 'pas', ourIssuer: string): Finding[] {
   const who = against === 'request' ? 'the request' : 'PAS';
-  const add = (code: QuarantineCode, field: IdentityField, text: string) => book.add({ code, field, against, text }, fact.path, fact.studyInstanceUid);
+  const out: Finding[] = [];
+  const add = (code: QuarantineCode, field: IdentityField, text: string) => out.push({ code, field, against, text });
   if (id.name) {
     const m = compareNames(id.name, ref);
     if (!m.family || !m.given) {
@@ -197,6 +202,7 @@ function compareInstance(fact: InstanceFacts, ref: ExpectedPatient, against: 're
       add('LOCAL_ID_MISMATCH', 'localPatientId', `The images already carry UHL patient ID ${local} (issuer ${ourIssuer}) but ${who} says ${ref.sNumber}.`);
     }
   }
+  return out;
 }
 
 /** A study satisfies an exam when its Study Date is the exam's date and, if a modality was asked for, it has it. */
@@ -239,6 +245,7 @@ export async function reconcileStudy(
 
   // Pass 1: headers only, read synchronously one file at a time, yielding to the event loop every few milliseconds.
   const facts: InstanceFacts[] = [];
+  const judgedIdentities = new Map<string, { identity: InstanceIdentity; findings: Finding[] }>();
   let lastYield = Date.now();
   for (const path of files) {
     if (Date.now() - lastYield >= YIELD_EVERY_MS) {
@@ -256,7 +263,21 @@ export async function reconcileStudy(
           }
           return undefined;
         }
-        const identity = identityOf(header, { nhsIssuers: options.nhsIssuers, ourIssuer: options.ourIssuer });
+        // Instances of one delivery nearly always state the same identity: judge each distinct statement once.
+        const raw = JSON.stringify([header.patient, header.textProblems]);
+        let judged = judgedIdentities.get(raw);
+        if (!judged) {
+          const identity = identityOf(header, { nhsIssuers: options.nhsIssuers, ourIssuer: options.ourIssuer });
+          const findings: Finding[] = identity.problems.map((p) => ({
+            code: p.kind === 'missing' ? 'MISSING_IDENTITY' : 'GARBLED_IDENTITY',
+            field: p.field,
+            text: `${p.detail}, so the patient cannot be identified from the images.`,
+          }));
+          findings.push(...compareIdentity(identity, expected, 'request', options.ourIssuer));
+          if (options.pas) findings.push(...compareIdentity(identity, options.pas, 'pas', options.ourIssuer));
+          judged = { identity, findings };
+          judgedIdentities.set(raw, judged);
+        }
         return {
           path,
           size: header.fileSize,
@@ -265,7 +286,8 @@ export async function reconcileStudy(
           modality: header.modality?.toUpperCase(),
           rawStudyDate: header.studyDate,
           studyDate: header.studyDate ? dicomDateToLocal(header.studyDate) : undefined,
-          identity,
+          identity: judged.identity,
+          findings: judged.findings,
           digest: identityDigest(header),
         };
       } catch (err) {
@@ -282,12 +304,8 @@ export async function reconcileStudy(
   const keys = new Map<string, InstanceFacts>();
   const seen = new Set<string>();
   for (const f of facts) {
-    for (const p of f.identity.problems) {
-      book.add({ code: p.kind === 'missing' ? 'MISSING_IDENTITY' : 'GARBLED_IDENTITY', field: p.field, text: `${p.detail}, so the patient cannot be identified from the images.` }, f.path, f.studyInstanceUid);
-    }
+    for (const finding of f.findings) book.add(finding, f.path, f.studyInstanceUid);
     if (!keys.has(f.identity.key)) keys.set(f.identity.key, f);
-    compareInstance(f, expected, 'request', options.ourIssuer, book);
-    if (options.pas) compareInstance(f, options.pas, 'pas', options.ourIssuer, book);
     if (seen.has(f.sopInstanceUid)) {
       book.add({ code: 'DUPLICATE_INSTANCE', text: 'The same SOP Instance UID appears in more than one file.' }, f.path, f.studyInstanceUid);
     }
