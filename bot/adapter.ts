@@ -1,11 +1,57 @@
 import {
+  CallerIdConstants,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   ConfigurationServiceClientCredentialFactory,
+  StatusCodes,
+  type Activity,
   type TurnContext,
 } from 'botbuilder';
+// botbuilder's own dependency (pinned by botbuilder 4.23.3): CloudAdapter recognises a 401 only by this class.
+import { AuthenticationConstants, AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
 import type { AppConfig } from '../config';
 import type { Logger } from '../config/logger';
+
+/**
+ * The public-cloud endpoints, with the inbound token's OpenID metadata and issuer replaced when configured (the
+ * authentication matrix points them at a local stub). botbuilder treats ANY of these settings as "all are given": set
+ * one alone and the others (outbound login URL and scope, OAuth URL, caller id) become undefined, so outbound tokens
+ * would be requested from login.microsoftonline.com/common instead of our tenant. Hence every one is spelled out.
+ */
+function channelEndpoints(b: AppConfig['bot']): Record<string, string | boolean> {
+  if (!b.openIdMetadataUrl && !b.tokenIssuer) return {};
+  const metadataUrl = b.openIdMetadataUrl ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl;
+  return {
+    BotOpenIdMetadata: metadataUrl,
+    ToBotFromChannelOpenIdMetadataUrl: metadataUrl,
+    ToBotFromChannelTokenIssuer: b.tokenIssuer ?? AuthenticationConstants.ToBotFromChannelTokenIssuer,
+    ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+    ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+    ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+    OAuthUrl: AuthenticationConstants.OAuthUrl,
+    CallerId: CallerIdConstants.PublicAzureChannel,
+    ValidateAuthority: true,
+  };
+}
+
+/** jsonwebtoken's own failures (bad signature, alg none, wrong algorithm, not yet valid, malformed). */
+const TOKEN_ERROR_NAMES = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
+
+/**
+ * botbuilder 4.23 rethrows jsonwebtoken's verification errors as they are, and CloudAdapter answers anything that is
+ * not an AuthenticationError with 500: a forged signature, alg none or HS256-with-the-public-key would look like our
+ * fault (and page someone) instead of a refused caller. Re-raised here as 401, with no detail for the caller.
+ */
+class TokenErrorsAreUnauthorized extends ConfigurationBotFrameworkAuthentication {
+  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    try {
+      return await super.authenticateRequest(activity, authHeader);
+    } catch (err) {
+      if (err instanceof Error && TOKEN_ERROR_NAMES.has(err.name)) throw new AuthenticationError('Unauthorized. Invalid token.', StatusCodes.UNAUTHORIZED);
+      throw err;
+    }
+  }
+}
 
 /**
  * The CloudAdapter with ConfigurationBotFrameworkAuthentication. With an empty app id botbuilder accepts every
@@ -21,13 +67,8 @@ export function createAdapter(config: AppConfig, logger: Logger): CloudAdapter {
     MicrosoftAppType: b.appId ? b.appType : 'MultiTenant',
     MicrosoftAppTenantId: b.appTenantId,
   });
-  const auth = new ConfigurationBotFrameworkAuthentication(
-    {
-      MicrosoftAppId: b.appId,
-      MicrosoftAppTenantId: b.appTenantId,
-      ...(b.openIdMetadataUrl ? { BotOpenIdMetadata: b.openIdMetadataUrl, ToBotFromChannelOpenIdMetadataUrl: b.openIdMetadataUrl } : {}),
-      ...(b.tokenIssuer ? { ToBotFromChannelTokenIssuer: b.tokenIssuer } : {}),
-    },
+  const auth = new TokenErrorsAreUnauthorized(
+    { MicrosoftAppId: b.appId, MicrosoftAppTenantId: b.appTenantId, ...channelEndpoints(b) },
     credentials,
   );
   const adapter = new CloudAdapter(auth);
