@@ -33,8 +33,9 @@ function statusColor(status: RequestStatus): string {
 
 /**
  * My requests: one tappable row per request (showStatus with its requestId and callRef) and a lookup by call reference
- * (lookupStatus, input `callRefQuery`). The lookup box is not isRequired: a tap on a row submits the whole card, and a
- * required empty box would block it; the bot answers an empty or malformed lookup with errors on `callRefQuery`.
+ * (lookupStatus, input `callRefQuery`). The lookup box has no isRequired and no regex: a tap on a row submits the whole
+ * card, so a check on the box would block the tap; the bot answers an empty or malformed lookup (parseCallRef) with
+ * an error on `callRefQuery`.
  */
 export function renderMyRequestsCard(data: MyRequestsCardData): AdaptiveCard {
   const max = data.maxRows ?? DEFAULT_MAX_ROWS;

@@ -3,6 +3,8 @@ import {
   MAX_TRAUMA_STUDIES,
   TEXT_LIMITS,
   TRAUMA_DESTINATIONS,
+  formatNhsNumber,
+  parseNhsNumber,
   validationMessages as m,
   type LocalDate,
 } from '../domain';
@@ -80,11 +82,17 @@ export interface TraumaStudiesFormOptions extends FormState {
   formId?: string;
 }
 
+/** "999 000 0018" when the number is valid, else as given (the server validates it). */
+function nhsForDisplay(text: string): string {
+  const parsed = parseNhsNumber(text);
+  return parsed.ok ? formatNhsNumber(parsed.value) : text;
+}
+
 /** "12 Mar 2026 14:05 · CT Head with contrast · CT · 412 images": plain text (choice titles are not Markdown). */
 export function studyChoiceTitle(s: TraumaStudyChoice): string {
   const when = [s.studyDate ? formatCardDate(s.studyDate) : 'Date unknown', s.studyTime?.slice(0, 5)].filter(Boolean).join(' ');
   const parts = [when, s.studyDescription?.trim() || 'No description', s.modalities.join('/') || undefined];
-  if (s.numberOfInstances !== undefined) parts.push(`${s.numberOfInstances} images`);
+  if (s.numberOfInstances !== undefined) parts.push(`${s.numberOfInstances} image${s.numberOfInstances === 1 ? '' : 's'}`);
   return parts.filter((p): p is string => p !== undefined && p !== '').join(' · ');
 }
 
@@ -127,7 +135,7 @@ export function renderTraumaStudiesForm(opts: TraumaStudiesFormOptions): Adaptiv
       ...(name ? [{ title: 'Patient', value: escapeCardText(name) }] : []),
       ...(p.birthDate ? [{ title: 'Born', value: formatCardDate(p.birthDate) }] : []),
       { title: 'Hospital number', value: escapeCardText(p.sNumber) },
-      { title: 'NHS number', value: p.nhsNumber ? escapeCardText(p.nhsNumber) : `None: ${escapeCardText(p.noNhsNumberReason ?? 'no reason given')}` },
+      { title: 'NHS number', value: p.nhsNumber ? escapeCardText(nhsForDisplay(p.nhsNumber)) : `None: ${escapeCardText(p.noNhsNumberReason ?? 'no reason given')}` },
     ],
     f,
     today: opts.today,
