@@ -55,6 +55,8 @@ export class StorageScp {
     if (this.server) return;
     const ConnectionScp = storeScpClass(this);
     const onSocket = (socket: net.Socket) => {
+      // Small C-STORE-RSPs held back by Nagle's algorithm (against the sender's delayed ACK) cost ~40 ms per instance.
+      socket.setNoDelay(true);
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
       const scp = new ConnectionScp(socket, { connectTimeout: 60_000, associationTimeout: 30_000, pduTimeout: 60_000 });
