@@ -1,5 +1,4 @@
-import type { AuditRecord } from '../store';
-import type { CallRef } from '../domain';
+import { auditEvent, type CallRef } from '../domain';
 import type { AppActor } from './appActor';
 import type { AppDeps } from './deps';
 
@@ -19,23 +18,22 @@ export type GuardedAction =
 export const NO_REQUEST_ID = 'no-request';
 
 /**
- * Records a refused action in the audit trail: who (Entra object id and the roles they hold), what, on which request.
- * Ids and codes only. A failure to audit is logged and does not change the answer to the user.
- *
- * The domain's AuditFactsByType has no denial event yet (asked for: `'access.denied': { action; roles }`), so the
- * event is appended through the store's AuditTrail with its type asserted here, in this one place.
+ * Records a refused action in the audit trail ("access.denied"): who (Entra object id and the roles they hold), what,
+ * on which request. Ids and codes only. A failure to audit is logged and does not change the answer to the user.
  */
 export async function auditDenial(deps: AppDeps, actor: AppActor, action: GuardedAction, on: { requestId?: string; callRef?: CallRef } = {}): Promise<void> {
-  const event = {
-    type: 'access.denied',
-    at: deps.now().toISOString(),
-    actor: { type: 'user', aadObjectId: actor.aadObjectId, role: actor.roles[0] ?? 'requester' },
-    requestId: on.requestId ?? NO_REQUEST_ID,
-    ...(on.callRef !== undefined ? { callRef: on.callRef } : {}),
-    facts: { action, roles: actor.roles.length ? [...actor.roles].sort().join(' ') : 'none' },
-  };
+  const event = auditEvent(
+    'access.denied',
+    {
+      at: deps.now(),
+      actor: { type: 'user', aadObjectId: actor.aadObjectId, role: actor.roles[0] ?? 'requester' },
+      requestId: on.requestId ?? NO_REQUEST_ID,
+      ...(on.callRef !== undefined ? { callRef: on.callRef } : {}),
+    },
+    { action, roles: actor.roles.length ? [...actor.roles].sort().join(' ') : 'none' },
+  );
   try {
-    await deps.store.audit.append(event as unknown as AuditRecord);
+    await deps.store.audit.append(event);
   } catch (err) {
     deps.logger.warn({ action, requestId: on.requestId, aadObjectId: actor.aadObjectId, errType: (err as Error).name }, 'denial not audited');
   }

@@ -1,5 +1,6 @@
 import type { Logger } from '../config/logger';
 import type { ServiceCalendar } from '../domain';
+import type { PacsClient } from '../integrations/pacs';
 import type { PasClient } from '../integrations/pas';
 import type { ServiceDesk } from '../integrations/servicedesk';
 import type { Store } from '../store';
@@ -12,6 +13,8 @@ export interface AppDeps {
   serviceDesk: ServiceDesk;
   /** guideline 2.7d: the patient must be registered on PatientCentre/HISS. */
   pas: Pick<PasClient, 'findBySNumber'>;
+  /** Trauma (Appendix 4 steps 8-12): the patient's studies are listed from PACS and picked ones re-checked there. */
+  pacs?: Pick<PacsClient, 'searchStudies'>;
   flows: FlowStarter;
   notifier: AppNotifier;
   directory: InstitutionDirectory;

@@ -15,4 +15,6 @@ export type { DecisionOutcome, DecisionDone } from './decide';
 export { statusOf, myRequests, patientDetails, type RequestStatusView, type MyRequestsView, type PatientDetailsView } from './queries';
 export { StaticInstitutionDirectory, STATIC_IEP_INSTITUTIONS, matchInstitutions, bestInstitution, editDistance } from './iepDirectory';
 export { appMessages, SERVICE_DESK_PHONE } from './messages';
-export { NO_REQUEST_ID, type GuardedAction } from './denials';
+export { NO_REQUEST_ID, auditDenial, type GuardedAction } from './denials';
+export { findTraumaStudies, checkPickedStudies, type TraumaStudiesFound } from './traumaStudies';
+export { expectedFor, nextStepFor } from './messages';

@@ -30,6 +30,13 @@ export const appMessages = {
   birthDateNotOnPas: 'This date of birth does not match the PatientCentre record for this hospital number. Please check both.',
   nhsNumberNotOnPas: 'This NHS number does not match the PatientCentre record for this hospital number. Please check both.',
 
+  // Trauma (Appendix 4 steps 8-12).
+  pacsUnavailable:
+    'PACS cannot be searched just now, so the studies cannot be listed. Please try again in a minute; if PACS is down, a ' +
+    `disc from the modality will be needed (Appendix 4 step 8). ${callUs}`,
+  noStudiesOnPacs: 'PACS has no studies for this hospital number. Please check the number (Appendix 4 step 10: check you have the correct patient).',
+  studiesNotThisPatient: "Some of the studies picked are not in this patient's PACS record. Please start the trauma transfer again.",
+
   // Roles (guideline 2.7b: transfers are authorised by approved staff; 2.8: trauma by the imaging department).
   deniedApprover:
     'Only service-desk approvers can approve, reject, query or re-process requests. If you should be one, ask the IM&T ' +
@@ -53,6 +60,7 @@ export const appMessages = {
 
   // Decision fields.
   rejectReasonMissing: 'Give the reason for rejecting: the requester will see it.',
+  cancelReasonMissing: 'Give the reason for cancelling: the requester will see it.',
   questionMissing: 'Write the question for the requester.',
   answerMissing: 'Write your answer for the service desk.',
   textTooLong: (max: number) => `Keep this to ${max} characters or fewer.`,

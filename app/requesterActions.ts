@@ -37,11 +37,32 @@ export async function answerInformation(deps: AppDeps, actor: AppActor, requestI
 }
 
 /**
- * Cancels a request. The requester may cancel their own only before processing starts (domain canRequesterCancel:
+ * Cancels a request, with an optional reason (stored encrypted with the transition; an analyst's failure card requires
+ * one, `reasonRequired`). The requester may cancel their own only before processing starts (domain canRequesterCancel:
  * nothing has been asked of another organisation or of PACS yet); an analyst may cancel wherever the lifecycle allows
  * (e.g. 2.4d, or a failed transfer that will not be re-processed). Anyone else is refused.
  */
-export async function cancel(deps: AppDeps, actor: AppActor, requestId: string, idempotencyKey: string): Promise<DecisionOutcome> {
+export async function cancel(
+  deps: AppDeps,
+  actor: AppActor,
+  requestId: string,
+  idempotencyKey: string,
+  opts: { reason?: unknown; reasonRequired?: boolean } = {},
+): Promise<DecisionOutcome> {
+  let note: string | undefined;
+  if (opts.reasonRequired || (typeof opts.reason === 'string' && opts.reason.trim() !== '')) {
+    const text = readDecisionText('reason', opts.reason, appMessages.cancelReasonMissing, TEXT_LIMITS.reason);
+    if ('refusal' in text) {
+      if (hasRole(actor, 'analyst')) return text.refusal;
+      const summary = await deps.store.requests.getSummary(requestId).catch(() => undefined);
+      if (!summary || !isRequesterOf(actor, summary)) {
+        await auditDenial(deps, actor, 'cancel', summary ? { requestId: summary.id, ...(summary.callRef ? { callRef: summary.callRef } : {}) } : {});
+        return { outcome: 'denied', message: appMessages.deniedNotYours };
+      }
+      return text.refusal;
+    }
+    note = text.text;
+  }
   let byRequester = false;
   const analyst = hasRole(actor, 'analyst');
   const done = await decide(deps, actor, requestId, {
@@ -51,6 +72,7 @@ export async function cancel(deps: AppDeps, actor: AppActor, requestId: string, 
     get reason() {
       return byRequester ? DECISION_REASONS.cancelledByRequester : DECISION_REASONS.cancelledByAnalyst;
     },
+    ...(note !== undefined ? { note } : {}),
     idempotencyKey,
     pastTense: 'cancelled',
     authorise(who, summary) {

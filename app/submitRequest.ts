@@ -27,6 +27,7 @@ import { appMessages, blueLightOutOfHoursNote, expectedFor, nextStepFor, outOfHo
 import type { Refusal } from './outcomes';
 import { checkRegistration } from './patientRegistration';
 import { serviceDeskPriorityOf, serviceDeskSummaryOf } from './serviceDeskSummary';
+import { checkPickedStudies } from './traumaStudies';
 
 /** A request that is stored, logged with the service desk, and on its way (approval, or for trauma the transfer). */
 export interface AcceptedRequest {
@@ -87,8 +88,13 @@ export async function submitRequest(deps: AppDeps, actor: AppActor, kind: Reques
   const request = validated.value;
 
   // Appendix 4 (trauma): the radiologist identifies the patient on PACS, where the studies are, and an out-of-hours
-  // emergency must not wait on PAS. Every other kind ends with images in, or out of, our PACS under 2.7d.
-  if (request.kind !== 'trauma') {
+  // emergency must not wait on PAS; the picked studies must be that patient's (card data is only a hint). Every other
+  // kind ends with images in, or out of, our PACS under 2.7d, so the patient must be registered on PAS.
+  if (request.kind === 'trauma') {
+    const picked = await checkPickedStudies(deps, request.patient.sNumber, request.studyInstanceUids);
+    if (picked === 'unavailable') return { outcome: 'unavailable', message: appMessages.pacsUnavailable };
+    if (picked) return { outcome: 'invalid', errors: picked };
+  } else {
     const registration = await checkRegistration(deps, request.patient);
     if (registration.result === 'unavailable') return { outcome: 'unavailable', message: appMessages.notAcceptedPas };
     if (registration.result === 'refused') return { outcome: 'invalid', errors: registration.errors };

@@ -5,6 +5,7 @@ import type { Logger } from '../config/logger';
 import { openProducerConnection } from '../workers/connection';
 import { createSelfCheckQueue } from '../workers/selfCheckQueue';
 import { createAdapter } from './adapter';
+import { startConversation, type ConversationOptions, type RunningConversation } from './conversationRoot';
 import { ItbBot } from './itbBot';
 import { createBotServer, type BotServer, type Readiness } from './server';
 
@@ -14,6 +15,8 @@ export interface RunningBot {
   server: BotServer;
   redis: Redis;
   queues: Queue[];
+  /** The conversation's parts (use-cases, notify queue and worker), for tests and operations. */
+  conversation: RunningConversation;
   /** Graceful: stop accepting, let in-flight turns finish, close queues, then Redis. Idempotent. */
   close(): Promise<void>;
 }
@@ -29,9 +32,9 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
 
 /**
  * Composition root of the bot process: Redis (fail-fast producer connection), the queues it enqueues to,
- * the adapter and bot, and the HTTP server. Used by bot/main.ts and by tests (port 0).
+ * the adapter, the conversation (use-cases, roles, notify worker: bot/conversationRoot.ts), the bot, and the HTTP server. Used by bot/main.ts and by tests (port 0).
  */
-export async function startBot(config: AppConfig, logger: Logger, opts: { port?: number } = {}): Promise<RunningBot> {
+export async function startBot(config: AppConfig, logger: Logger, opts: { port?: number; conversation?: ConversationOptions } = {}): Promise<RunningBot> {
   const redis = await openProducerConnection(config);
   const queues: Queue[] = [createSelfCheckQueue(redis, config.redis.prefix)];
   const readiness = async (): Promise<Readiness> => {
@@ -45,7 +48,9 @@ export async function startBot(config: AppConfig, logger: Logger, opts: { port?:
     return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
   };
   const adapter = createAdapter(config, logger);
-  const bot = new ItbBot({ allowedTenantId: config.bot.allowedTenantId, logger });
+  const conversation = startConversation(config, logger, redis, adapter, opts.conversation);
+  queues.push(conversation.notifyQueue);
+  const bot = new ItbBot({ allowedTenantId: config.bot.allowedTenantId, logger, conversation: conversation.wiring });
   const server = createBotServer({ adapter, bot, logger, maxBodyBytes: config.bot.maxBodyBytes, readiness, allowedTenantId: config.bot.allowedTenantId });
   const port = await server.listen(opts.port ?? config.bot.port, config.bot.host);
   let closing: Promise<void> | undefined;
@@ -55,9 +60,11 @@ export async function startBot(config: AppConfig, logger: Logger, opts: { port?:
     server,
     redis,
     queues,
+    conversation,
     close() {
       closing ??= (async () => {
         await server.close();
+        await conversation.close();
         await Promise.all(queues.map((q) => q.close()));
         await redis.quit().catch(() => redis.disconnect());
       })();

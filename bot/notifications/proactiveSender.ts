@@ -5,8 +5,8 @@ import type { ConversationReferences, StoredConversationReference } from '../../
 import type { ConversationRateLimiter } from './conversationRateLimiter';
 import { ConversationRateLimitedError, statusOf, teamsSendErrorOf } from './teamsErrors';
 
-/** Who a proactive message is for: a requester's personal chat, or the service-desk channel. */
-export type ProactiveTarget = { audience: 'requester'; aadObjectId: string } | { audience: 'channel' };
+/** Who a proactive message is for: a person's personal chat with the bot (a requester, or an approver 1:1), or the service-desk channel. */
+export type ProactiveTarget = { audience: 'user'; aadObjectId: string } | { audience: 'channel' };
 
 /** A card and/or a line of text; posted new, updated in place, or posted as a reply in a channel thread. */
 export interface ProactiveMessage {
@@ -95,13 +95,13 @@ export class ProactiveSender {
   }
 
   private referenceOf(target: ProactiveTarget): Promise<StoredConversationReference | undefined> {
-    return target.audience === 'requester' ? this.opts.conversations.getForUser(target.aadObjectId) : this.opts.conversations.getForChannel();
+    return target.audience === 'user' ? this.opts.conversations.getForUser(target.aadObjectId) : this.opts.conversations.getForChannel();
   }
 
   private async markUndeliverable(target: ProactiveTarget, reference: StoredConversationReference, status: number): Promise<void> {
     const marked = { ...reference, undeliverable: { status, at: this.now().toISOString() } satisfies UndeliverableMark };
     try {
-      if (target.audience === 'requester') await this.opts.conversations.saveForUser(target.aadObjectId, marked);
+      if (target.audience === 'user') await this.opts.conversations.saveForUser(target.aadObjectId, marked);
       else await this.opts.conversations.saveForChannel(marked);
     } catch (err) {
       this.opts.logger.warn({ errType: (err as Error).name }, 'could not record the 403 on the conversation reference');

@@ -172,7 +172,7 @@ describe('decisions on a request (real Redis, local desk, PAS stand-in)', () => 
     expect(details).toMatchObject({ outcome: 'details', request: { patient: { sNumber: 'S1234567' } } });
     const events = (await h.store.audit.readForRequest(req.requestId)).map((e) => e.event);
     expect(events.filter((e) => e.type === 'request.viewed')).toEqual([expect.objectContaining({ facts: { view: 'details' }, actor: { type: 'user', aadObjectId: analyst.aadObjectId, role: 'analyst' } })]);
-    expect(events.filter((e) => (e.type as string) === 'access.denied')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'access.denied')).toHaveLength(1);
   });
 
   it('trauma: the radiologist may re-send a failed transfer; it goes back to logged with re-process run 1', async () => {

@@ -27,7 +27,7 @@ describe('submit while Redis is down (our own redis-server, stopped by PID)', ()
     redisProc = await startRedis({ port, dir });
     h = await startAppHarness('down');
     // The bot's producer settings: no offline queue, so an outage is a quick, clear failure rather than a hang.
-    redis = await openProducerConnection({ redis: { url: `redis://127.0.0.1:${port}`, prefix: h.prefix } });
+    redis = await openProducerConnection({ redis: { url: `redis://127.0.0.1:${port}` } });
     h.deps.store = createStore(redis, { redis: { url: `redis://127.0.0.1:${port}`, prefix: h.prefix }, encryptionKeys: [SANDBOX_ENCRYPTION_KEY] });
     h.deps.serviceDesk = new LocalServiceDesk(redis, { prefix: h.prefix, now: () => h.deps.now() });
   });

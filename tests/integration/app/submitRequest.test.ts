@@ -138,7 +138,7 @@ describe('submitRequest on real Redis, the local service desk and the PAS stand-
       const out = await submitRequest(h.deps, who, 'trauma', traumaValues(), `k-tr-${who.aadObjectId}`);
       expect(out).toEqual({ outcome: 'denied', message: expect.stringMatching(/on-call radiologist/) });
     }
-    const denials = (await h.store.audit.readGlobal()).map((e) => e.event).filter((e) => (e.type as string) === 'access.denied');
+    const denials = (await h.store.audit.readGlobal()).map((e) => e.event).filter((e) => e.type === 'access.denied');
     expect(denials).toHaveLength(3);
     expect(denials[0]).toMatchObject({ actor: { aadObjectId: clinician.aadObjectId }, facts: { action: 'submitTrauma' } });
     expect(h.flows.started).toEqual([]);

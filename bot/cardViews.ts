@@ -1,0 +1,135 @@
+import { DECISION_REASONS, type AcceptedRequest, type RequestStatusView } from '../app';
+import type { ApprovalCardData, CardDecision, CardEvent, ConfirmationCardData, InformationExchange, StatusCardData } from '../cards';
+import { STATUS_LABELS, informationDeadline, londonLocalDate, type Actor, type Transition } from '../domain';
+import type { StoredRequest } from '../store';
+import { BOT_DISPLAY_NAME } from './staffNames';
+
+/** Display names by Entra object id (StaffNames.lookup). */
+export type NameBook = ReadonlyMap<string, string>;
+
+/** The Entra ids named in a request's history and its requester: what to look up before rendering. */
+export function peopleOf(request: { requester: string; history: readonly Transition[] }): string[] {
+  return [request.requester, ...request.history.flatMap((t) => (t.by.type === 'user' ? [t.by.aadObjectId] : []))];
+}
+
+/** "Bronwen Achterberg", "Imaging Transfer Bot", or a neutral role word when the name is unknown. */
+export function nameOf(actor: Actor, names: NameBook): string {
+  if (actor.type === 'system') return BOT_DISPLAY_NAME;
+  return names.get(actor.aadObjectId.toLowerCase()) ?? (actor.role === 'analyst' ? 'A service-desk analyst' : actor.role === 'radiologist' ? 'The radiologist' : 'The requester');
+}
+
+/** The confirmation card's data for an accepted request. */
+export function confirmationData(accepted: AcceptedRequest): ConfirmationCardData {
+  return {
+    requestId: accepted.requestId,
+    callRef: accepted.callRef,
+    kind: accepted.kind,
+    priority: accepted.lane,
+    nextStep: accepted.outOfHours ? `${accepted.nextStep} ${accepted.outOfHours.note}` : accepted.nextStep,
+    expected: accepted.expected,
+    ...(accepted.outOfHours ? { outOfHours: { nextOpening: accepted.outOfHours.nextOpening } } : {}),
+  };
+}
+
+// What each kind of change is called on channel cards.
+const WHAT: Record<string, string> = {
+  [DECISION_REASONS.approved]: 'Approved',
+  [DECISION_REASONS.rejected]: 'Rejected',
+  [DECISION_REASONS.informationRequested]: 'Asked the requester for information',
+  [DECISION_REASONS.informationSupplied]: 'The requester answered',
+  [DECISION_REASONS.cancelledByRequester]: 'Cancelled by the requester',
+  [DECISION_REASONS.cancelledByAnalyst]: 'Cancelled',
+  [DECISION_REASONS.reprocess]: 'Re-processed',
+};
+
+function eventOf(t: Transition, names: NameBook): CardEvent {
+  return { what: WHAT[t.why] ?? STATUS_LABELS[t.to], by: nameOf(t.by, names), at: t.at };
+}
+
+/** The question-and-answer pairs of a request (2.4a), in order: questions by analysts, answers by the requester. */
+export function exchangesOf(history: readonly Transition[], names: NameBook): InformationExchange[] {
+  const out: InformationExchange[] = [];
+  for (const t of history) {
+    if (t.why === DECISION_REASONS.informationRequested && t.note !== undefined) {
+      out.push({ question: t.note, askedBy: nameOf(t.by, names), askedAt: t.at });
+    } else if (t.why === DECISION_REASONS.informationSupplied && t.note !== undefined) {
+      const open = [...out].reverse().find((x) => x.answer === undefined);
+      if (open) Object.assign(open, { answer: t.note, answeredAt: t.at });
+    }
+  }
+  return out;
+}
+
+const DECISIONS: Record<string, Pick<CardDecision, 'what' | 'tone'>> = {
+  [DECISION_REASONS.approved]: { what: 'Approved', tone: 'good' },
+  [DECISION_REASONS.rejected]: { what: 'Rejected', tone: 'attention' },
+  [DECISION_REASONS.cancelledByRequester]: { what: 'Cancelled by the requester', tone: 'neutral' },
+  [DECISION_REASONS.cancelledByAnalyst]: { what: 'Cancelled', tone: 'neutral' },
+};
+
+/** The decision that closed the approval step, once there is one (the latest approve, reject or cancel). */
+export function decisionOf(request: StoredRequest, names: NameBook): CardDecision | undefined {
+  if (['submitted', 'logged', 'awaitingApproval', 'needsInformation'].includes(request.status)) return undefined;
+  const t = [...request.history].reverse().find((h) => DECISIONS[h.why] !== undefined);
+  if (!t) return undefined;
+  const d = DECISIONS[t.why]!;
+  // A rejection's reason goes to the requester; on the channel card it is shown to the analysts who decided it.
+  return { ...d, by: nameOf(t.by, names), at: t.at, ...(t.why === DECISION_REASONS.rejected && t.note ? { detail: t.note } : {}) };
+}
+
+/**
+ * The channel's approval card for a stored request: only what the channel needs (no patient identifiers, and not the
+ * free-text priority detail, which may mention the patient: "Show patient details" has it), the questions and
+ * answers, who did what and when, and the decision once made.
+ */
+export function approvalData(request: StoredRequest, names: NameBook): ApprovalCardData {
+  const body = request.request;
+  const reason = body && (body.kind === 'import' || body.kind === 'export') ? body.priorityReason : undefined;
+  const decision = decisionOf(request, names);
+  return {
+    requestId: request.id,
+    callRef: request.callRef ?? 'not yet logged',
+    kind: request.kind,
+    priority: request.lane,
+    ...(reason ? { priorityReason: reason } : {}),
+    ...(request.organisation ? { organisation: request.organisation } : {}),
+    requestedBy: names.get(request.requester.toLowerCase()) ?? 'The requester',
+    examCount: request.examCount,
+    ...(request.requiredBy ? { requiredBy: request.requiredBy } : {}),
+    status: request.status,
+    submittedAt: request.createdAt,
+    exchanges: exchangesOf(request.history, names),
+    history: request.history.filter((t) => t.by.type === 'user' || WHAT[t.why] !== undefined).map((t) => eventOf(t, names)),
+    ...(decision ? { decision } : {}),
+  };
+}
+
+/** The requester's status card. */
+export function statusData(view: RequestStatusView, now: Date): StatusCardData {
+  const r = view.request;
+  return {
+    requestId: r.id,
+    callRef: r.callRef ?? 'not yet logged',
+    kind: r.kind,
+    status: r.status,
+    timeline: [{ status: 'submitted', at: r.createdAt }, ...view.timeline.map((t) => ({ status: t.to, at: t.at }))],
+    canCancel: view.canCancel,
+    ...(nextStepOf(view) ? { nextStep: nextStepOf(view)! } : {}),
+    updatedAt: now,
+  };
+}
+
+function nextStepOf(view: RequestStatusView): string | undefined {
+  switch (view.request.status) {
+    case 'awaitingApproval':
+      return 'A service-desk analyst will check and approve your request.';
+    case 'needsInformation':
+      return `The service desk asked: "${view.openQuestion ?? 'see their message'}". Answer on the question card, by ${informationDeadline(londonLocalDate(new Date(view.request.statusSince)))}, or the request is cancelled (guideline 2.4d).`;
+    case 'approved':
+      return 'Approved: the transfer is being set up on IEP.';
+    case 'onIep':
+      return view.request.kind === 'import' ? 'The images are on IEP and will be downloaded into PACS.' : 'The images are on IEP for the receiving trust to download.';
+    default:
+      return undefined;
+  }
+}
