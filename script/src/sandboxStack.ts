@@ -8,6 +8,7 @@ import { waitForTcp } from '../../sandbox/processes/freePort';
 import { PLAYGROUND_ROLES, SANDBOX_TEAM, playgroundConfigFor } from '../../sandbox/playground/roles';
 import { renderPlaygroundYaml } from '../../sandbox/playground/playgroundConfig';
 import { SANDBOX_S_NUMBER_SYSTEM } from '../../sandbox/pas/pasSandbox';
+import { seedSandboxOrthancs } from '../../sandbox/seed/seedOrthanc';
 
 /** Fixed loopback ports for the sandbox, so the URLs a person bookmarks stay the same between runs. */
 export const SANDBOX_PORTS = {
@@ -93,6 +94,8 @@ export async function startSandboxStack(root: string, varDir: string, onStarted:
     track(uhl!);
     track(remote!);
     track(gateway!);
+    const seeded = await seedSandboxOrthancs({ remote: remote!.restUrl, uhl: uhl!.restUrl }, path.join(varDir, 'seed-work'));
+    console.log(`script/server: demo studies seeded (${seeded} new instances; existing ones kept)`);
     // Stand-ins the product reaches over the wire only: CRIS (MLLP) and PAS (FHIR).
     const node = (name: string, script: string, args: string[], urls: Record<string, string>) =>
       track(spawnService({ name, command: process.execPath, args: [path.join(root, 'dist', ...script.split('/')), ...args], cwd: root, logFile: path.join(logs, `${name}.log`), urls }));
