@@ -2,7 +2,9 @@
  * Fuzzes the header reader and the rewrite planner with 100,000 mutated inputs from a seed corpus of real generated
  * files (every transfer syntax we handle, nested sequences, a rewritten file with Original Attributes, a private
  * blob). Properties: only typed errors (DicomFileError, DicomRewriteConfigError), never another exception; no input
- * over 100 ms (so no hang); and whenever an input parses, its rewrite parses again with the S number as Patient ID.
+ * over 100 ms (so no hang; an input over it is timed three more times and judged by its fastest run, so a GC pause
+ * or a busy shared machine is not taken for a slow input); and whenever an input parses, its rewrite parses again
+ * with the S number as Patient ID.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -106,41 +108,51 @@ function applyPlan(input: Buffer, header: DicomHeader): Buffer {
 
 const REWRITE = rewriteFor({ accession: { kind: 'prefix', prefix: 'EXT' } });
 
+/** Parses and rewrites one input; returns the milliseconds taken, rethrowing anything but a typed error. */
+function exercise(input: Buffer, onParsed: () => void, onRewritten: () => void, onError: (code: string) => void): number {
+  const t0 = process.hrtime.bigint();
+  try {
+    const header = parseDicomHeader(bufferSource(input));
+    onParsed();
+    instanceProblems(header);
+    identityOf(header, { ourIssuer: 'UHL' });
+    const output = applyPlan(input, header);
+    const again = parseDicomHeader(bufferSource(output));
+    onRewritten();
+    // The rewrite of anything readable is readable, and carries the S number, unless the file's own Specific
+    // Character Set cannot be decoded at all (then no text can be read back; the identity check holds such files).
+    const charsetBroken = again.textProblems.some((t) => t.tag === '(0010,0020)' && /not supported|not valid/.test(t.problem));
+    if (again.patient.id !== EXPECTED.sNumber && !charsetBroken) throw new Error(`rewritten Patient ID is ${again.patient.id}`);
+  } catch (err) {
+    if (!(err instanceof DicomFileError) && !(err instanceof DicomRewriteConfigError)) throw err;
+    onError(err.code);
+  }
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
 test(`header reader and rewrite survive ${RUNS.toLocaleString('en-GB')} mutated inputs with typed errors only`, () => {
   expect(seeds.length).toBeGreaterThanOrEqual(6);
   let maxMs = 0;
+  let rawMaxMs = 0;
   let parsed = 0;
   let rewritten = 0;
   const errorCodes = new Map<string, number>();
   fc.assert(
     fc.property(fc.nat({ max: seeds.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), (seedIndex, ops) => {
       const input = mutate(seeds[seedIndex] as Buffer, ops);
-      const t0 = process.hrtime.bigint();
-      try {
-        const header = parseDicomHeader(bufferSource(input));
-        parsed += 1;
-        instanceProblems(header);
-        identityOf(header, { ourIssuer: 'UHL' });
-        const output = applyPlan(input, header);
-        const again = parseDicomHeader(bufferSource(output));
-        rewritten += 1;
-        // The rewrite of anything readable is readable, and carries the S number, unless the file's own Specific
-        // Character Set cannot be decoded at all (then no text can be read back; the identity check holds such files).
-        const charsetBroken = again.textProblems.some((t) => t.tag === '(0010,0020)' && /not supported|not valid/.test(t.problem));
-        if (again.patient.id !== EXPECTED.sNumber && !charsetBroken) throw new Error(`rewritten Patient ID is ${again.patient.id}`);
-      } catch (err) {
-        if (!(err instanceof DicomFileError) && !(err instanceof DicomRewriteConfigError)) throw err;
-        const code = err instanceof DicomFileError ? err.code : err.code;
-        errorCodes.set(code, (errorCodes.get(code) ?? 0) + 1);
-      } finally {
-        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-        if (ms > maxMs) maxMs = ms;
-      }
+      const count = (code: string) => errorCodes.set(code, (errorCodes.get(code) ?? 0) + 1);
+      let ms = exercise(input, () => (parsed += 1), () => (rewritten += 1), count);
+      rawMaxMs = Math.max(rawMaxMs, ms);
+      // On a shared machine a GC pause or a preempted time slice can stretch one run; an input that is really slow
+      // is slow every time, so outliers are timed again and judged by their fastest run.
+      for (let again = 0; again < 3 && ms > MAX_MS_PER_INPUT; again += 1) ms = Math.min(ms, exercise(input, () => undefined, () => undefined, () => undefined));
+      maxMs = Math.max(maxMs, ms);
     }),
     { numRuns: RUNS, seed: 20260115 },
   );
   console.log(
-    `fuzz: ${RUNS} inputs, ${parsed} parsed, ${rewritten} rewritten and re-read, slowest ${maxMs.toFixed(2)} ms; ` +
+    `fuzz: ${RUNS} inputs, ${parsed} parsed, ${rewritten} rewritten and re-read, slowest ${maxMs.toFixed(2)} ms ` +
+      `(${rawMaxMs.toFixed(2)} ms before re-timing outliers); ` +
       `errors: ${[...errorCodes].map(([c, n]) => `${c} ${n}`).join(', ')}`,
   );
   expect(maxMs).toBeLessThan(MAX_MS_PER_INPUT);
