@@ -49,7 +49,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   additionalInstructions: 'Additional instructions (optional)',
   cdCount: 'Number of CDs',
   internalPostAddress: 'Internal post address for returning the CDs',
-  urgent: 'Urgent: I will arrange for the CDs to go to County Hall',
+  urgent: 'Urgent CD',
   destination: 'Destination',
   studyInstanceUids: 'Studies to send (only relevant imaging)',
   attachReport: 'Attach the report to each study',

@@ -65,6 +65,9 @@ export const TEAMS_CSS = `
   .ac-input { font: 14px 'Segoe UI', sans-serif; border: 1px solid #D1D1D1; border-radius: 4px; padding: 6px 8px; min-height: 32px; box-sizing: border-box; background: #fff; }
   .ac-input.ac-input-validation-failed { border-color: #C4314B; }
   .ac-textInput.ac-multiline { min-height: 64px; }
+  .ac-choiceSetInput-filtered-container { width: 100%; border: 0; padding: 0; }
+  .ac-choiceSetInput-filtered-textbox { width: 100%; }
+  .ac-choiceSetInput-filtered-dropdown:empty { display: none; }
   .ac-selectable { cursor: pointer; }
   .ac-selectable:hover { background: #F5F5F5; }
   @media (max-width: 600px) {
