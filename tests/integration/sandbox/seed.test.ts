@@ -39,8 +39,8 @@ describe('sandbox seeding of demo studies', () => {
     expect(todays).toHaveLength(3);
 
     const hartwell = demoPatient('ameliaHartwell');
-    const remote = await qido(remote.dicomWebUrl, `PatientID=${remotePatientId(hartwell)}`);
-    expect(remote.map((s) => s['0020000D']?.Value?.[0]).sort()).toEqual([seedUid('hartwell-ct-head'), seedUid('hartwell-mr-brain')].sort());
+    const remoteStudies = await qido(remote.dicomWebUrl, `PatientID=${remotePatientId(hartwell)}`);
+    expect(remoteStudies.map((s) => s['0020000D']?.Value?.[0]).sort()).toEqual([seedUid('hartwell-ct-head'), seedUid('hartwell-mr-brain')].sort());
     // Not filed under the S number at the remote trust: the import engine has to reconcile it.
     expect(await qido(remote.dicomWebUrl, `PatientID=${hartwell.sNumber}`)).toEqual([]);
   }, 120_000);
