@@ -3,8 +3,7 @@ import { data as dcmjsData } from 'dcmjs';
 
 /**
  * The File Meta Information of a DICOM Part 10 file (PS3.10 7.1): which instance it is and how its data set is encoded.
- * Read from the first bytes only, so a 1 GB file costs one small read; dcmjs parses the meta group, we only find where
- * it ends (the (0002,0000) group length), because dcmjs's readFile otherwise parses the whole data set.
+ * Read from the first bytes only, so a 1 GB file costs one small read.
  */
 export interface PartTenMeta {
   /** Media Storage SOP Class UID (0002,0002). */
@@ -24,7 +23,7 @@ const GROUP_LENGTH_END = 144;
 /** A meta group is a few hundred bytes; anything past this is not one we will trust. */
 const MAX_HEAD = 64 * 1024;
 
-const { DicomMessage, DicomDict, DicomMetaDictionary } = dcmjsData;
+const { DicomDict, DicomMetaDictionary } = dcmjsData;
 
 /** Parses the meta group from the first bytes of a file; undefined when they are not a Part 10 header. */
 export function parsePartTenMeta(head: Buffer): PartTenMeta | undefined {
@@ -33,21 +32,38 @@ export function parsePartTenMeta(head: Buffer): PartTenMeta | undefined {
   if (head.readUInt32LE(132) !== 0x00000002 || head.toString('latin1', 136, 138) !== 'UL') return undefined;
   const end = GROUP_LENGTH_END + head.readUInt32LE(140);
   if (end > head.length) return undefined;
-  try {
-    const slice = head.subarray(0, end);
-    const meta = DicomMessage.readFile(slice.buffer.slice(slice.byteOffset, slice.byteOffset + slice.length) as ArrayBuffer).meta;
-    const value = (tag: string) => {
-      const v = meta[tag]?.Value?.[0];
-      return typeof v === 'string' ? v.replace(/[\0\s]+$/, '') : undefined;
-    };
-    const sopClassUid = value('00020002');
-    const sopInstanceUid = value('00020003');
-    const transferSyntaxUid = value('00020010');
-    if (!sopClassUid || !sopInstanceUid || !transferSyntaxUid) return undefined;
-    return { sopClassUid, sopInstanceUid, transferSyntaxUid };
-  } catch {
-    return undefined;
+  const values = readMetaElements(head, GROUP_LENGTH_END, end);
+  const sopClassUid = values?.get(0x0002);
+  const sopInstanceUid = values?.get(0x0003);
+  const transferSyntaxUid = values?.get(0x0010);
+  if (!sopClassUid || !sopInstanceUid || !transferSyntaxUid) return undefined;
+  return { sopClassUid, sopInstanceUid, transferSyntaxUid };
+}
+
+/** PS3.5 7.1.2: these VRs have a 2-byte reserved field and a 4-byte length in explicit VR. */
+const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
+
+/**
+ * Group 0002 elements between `from` and `to` -> element number -> text value (padding removed). Undefined when an
+ * element runs past the group. Hand-read because dcmjs has no meta-only reader: its readFile always goes on to parse
+ * (and, for deflate, inflate) the data set, which we neither have nor want.
+ */
+function readMetaElements(buf: Buffer, from: number, to: number): Map<number, string> | undefined {
+  const values = new Map<number, string>();
+  let at = from;
+  while (at + 8 <= to) {
+    if (buf.readUInt16LE(at) !== 0x0002) return undefined;
+    const element = buf.readUInt16LE(at + 2);
+    const vr = buf.toString('latin1', at + 4, at + 6);
+    const long = LONG_VRS.has(vr);
+    if (long && at + 12 > to) return undefined;
+    const length = long ? buf.readUInt32LE(at + 8) : buf.readUInt16LE(at + 6);
+    const valueAt = at + (long ? 12 : 8);
+    if (valueAt + length > to) return undefined;
+    if (vr === 'UI' || vr === 'SH' || vr === 'AE') values.set(element, buf.toString('latin1', valueAt, valueAt + length).replace(/[\0\s]+$/, ''));
+    at = valueAt + length;
   }
+  return at === to ? values : undefined;
 }
 
 /** Reads a file's meta group with one bounded read; undefined when the file is missing or not Part 10. */
