@@ -25,6 +25,10 @@ export const STATIC_IEP_INSTITUTIONS: readonly Institution[] = [
 
 // Words that say what kind of organisation it is, not which: they match everything, so they do not count.
 const GENERIC = new Set(['nhs', 'trust', 'foundation', 'hospital', 'hospitals', 'the', 'of', 'and', 'university', 'teaching', 'health', 'general', 'ft']);
+// Words people add around a name in a chat message ("from Kettering please"): not part of any name.
+const CHATTER = new Set(['please', 'pls', 'thanks', 'thank', 'you', 'asap', 'urgently', 'urgent', 'today', 'now', 'soon', 'for', 'me', 'us', 'a', 'an']);
+// Short forms people type for words in trust names.
+const SHORT_FORMS: Record<string, string> = { st: 'street', gen: 'general', hosp: 'hospital', hosps: 'hospitals', univ: 'university', uni: 'university', notts: 'nottingham', qmc: 'queens' };
 
 /** Lower-case words of a name, without the bracketed parent ("[Nottingham University Hospitals]") and punctuation. */
 export function nameWords(name: string): string[] {
@@ -78,7 +82,9 @@ export interface InstitutionMatch {
  * names that start with the first typed word, then to shorter names.
  */
 export function matchInstitutions(typed: string, institutions: readonly Institution[]): InstitutionMatch[] {
-  const all = nameWords(typed);
+  const all = nameWords(typed)
+    .filter((w) => !CHATTER.has(w))
+    .map((w) => SHORT_FORMS[w] ?? w);
   const distinctive = all.filter((w) => !GENERIC.has(w));
   const words = distinctive.length ? distinctive : all;
   if (words.length === 0) return [];
