@@ -59,7 +59,9 @@ const STATUS: Record<Refusal['outcome'], CardActionError['status']> = { denied: 
  * person tried, as a verb phrase ("approve this request").
  */
 export function refusalResult(refusal: Exclude<Refusal, { outcome: 'invalid' }>, attempted: string, reason?: RefusalReason, callRef?: string): CardActionResult {
-  const card = refusal.outcome === 'denied' && reason ? renderRefusedCard({ attempted, reason, ...(callRef ? { callRef } : {}) }) : undefined;
+  // Role denials, and "too late to cancel", come with the kind card that says why and what to do instead.
+  const withCard = reason !== undefined && (refusal.outcome === 'denied' || (refusal.outcome === 'notNow' && reason === 'tooLateToCancel'));
+  const card = withCard ? renderRefusedCard({ attempted, reason, ...(callRef ? { callRef } : {}) }) : undefined;
   return { error: { status: STATUS[refusal.outcome], code: refusal.outcome, message: refusal.message, ...(card ? { card } : {}) } };
 }
 
