@@ -1,7 +1,8 @@
-import { STATUS_LABELS, TEXT_LIMITS, type RequestStatus } from '../domain';
+import { STATUS_LABELS, TEXT_LIMITS, type FieldError, type RequestStatus } from '../domain';
 import { decidedView, historyView, type CardDecision, type CardEvent, type CardInstant } from './cardEvents';
 import { CALL_REF_RULE } from './clientRules';
 import { escapeCardText } from './escape';
+import { errorSummary } from './formFields';
 import { renderTemplate, type AdaptiveCard } from './render';
 import { CARD_VERBS } from './verbs';
 import { formatCardDate, formatCardTime } from './words';
@@ -29,6 +30,8 @@ export interface ActionRequiredCardData {
   deadline?: string;
   history?: readonly CardEvent[];
   decision?: CardDecision;
+  /** Problems with the last action, e.g. `{ field: 'matchCallRef', message: 'No request has that call reference.' }`. */
+  errors?: readonly FieldError[];
 }
 
 /**
@@ -55,6 +58,7 @@ export function renderActionRequiredCard(data: ActionRequiredCardData): Adaptive
     requestId: data.requestId ?? '',
     callRef: data.callRef ?? '',
     open,
+    summary: errorSummary(data.errors),
     facts,
     reasons: data.reasons.map((r) => ({ text: escapeCardText(r) })),
     hasDeadline: data.deadline !== undefined,

@@ -55,6 +55,11 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   attachReport: 'Attach the report to each study',
   edTraumaConfirmed: 'This is a trauma patient in the Emergency Department',
   clinicalNote: 'Note for the receiving team (optional)',
+  answer: 'Your answer',
+  question: 'Question',
+  reason: 'Reason',
+  callRefQuery: 'Call reference',
+  matchCallRef: 'Call reference of the request',
   form: 'The form',
 };
 

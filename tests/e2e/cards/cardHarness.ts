@@ -38,7 +38,8 @@ export interface ExecutedAction {
  * (markdown.test.ts), which renders with markdown-it.
  */
 export async function openCardPage(browser: Browser, width: number): Promise<Page> {
-  // en-GB so date inputs read dd/mm/yyyy, as UK staff see them.
+  // en-GB as UK staff use; note headless Chromium still draws <input type=date> as mm/dd/yyyy (ICU locale is fixed at
+  // launch and --lang is ignored headless), so dates in screenshots read US-style. Values are ISO either way.
   const page = await browser.newPage({ viewport: { width, height: 900 }, deviceScaleFactor: 1, locale: 'en-GB' });
   await page.route('**/*', (route) => (route.request().url().startsWith('about:') ? route.continue() : route.abort()));
   await page.setContent(`<!doctype html><html><head><meta charset="utf-8"><style>${TEAMS_CSS}</style></head><body><div id="card"></div></body></html>`);

@@ -244,3 +244,14 @@ describe('verbs and directory search', () => {
     expect(searchInstitutionChoices(SMALL_DIRECTORY, '', 5)).toHaveLength(5);
   });
 });
+
+describe('action required: a refused match', () => {
+  it('says why at the top, naming the field', () => {
+    const card = renderActionRequiredCard({
+      itemId: 'tx-1', topic: 'quarantined', receivedAt: '2026-06-15T11:20:00Z', reasons: ['Patient ID does not match PAS.'],
+      errors: [{ field: 'matchCallRef', message: 'No request has that call reference.' }],
+    });
+    expect(texts(card)).toEqual(expect.arrayContaining(['Error: 1 answer needs your attention', '• Call reference of the request: No request has that call reference.']));
+    expect(actionTitles(card)).toContain('Match to request');
+  });
+});
