@@ -32,8 +32,3 @@ export function escapeCardText(text: string): string {
     .replace(/@/g, `${ZWJ}@`)
     .replace(/\$\{/g, `$${ZWJ}{`);
 }
-
-/** escapeCardText for an optional value: undefined and blank give "". */
-export function escapeOptional(text: string | undefined | null): string {
-  return text === undefined || text === null ? '' : escapeCardText(text);
-}

@@ -6,7 +6,7 @@
  */
 export { renderTemplate, cardBytes, unresolvedExpressions, MAX_CARD_BYTES, type AdaptiveCard } from './render';
 export { CARD_VERBS, ALL_CARD_VERBS, isCardVerb, type CardVerb, type CardSubmitData } from './verbs';
-export { escapeCardText, escapeOptional, ZWJ } from './escape';
+export { escapeCardText, ZWJ } from './escape';
 export { FIELD_LABELS, labelOf, type FormState, type FieldView } from './formFields';
 export { localIdRule, type LocalIdFormat } from './clientRules';
 export { IEP_INSTITUTIONS_DATASET, institutionChoices, searchInstitutionChoices, type InstitutionChoice, type Choice } from './institutions';

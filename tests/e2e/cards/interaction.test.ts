@@ -129,6 +129,12 @@ describe('using the cards in the adaptivecards renderer', () => {
     expect(result.ok ? result.value.studyInstanceUids : result.errors).toEqual([SAMPLE_STUDIES[0]?.studyInstanceUid, SAMPLE_STUDIES[1]?.studyInstanceUid]);
   });
 
+  it('trauma step 2: "Start again" works on an untouched card (it does not run the form\'s checks)', async () => {
+    await renderCard(page, renderTraumaStudiesForm({ today: TODAY, patient: { sNumber: 'S1234567' }, studies: SAMPLE_STUDIES }));
+    await button(page, 'Start again').click();
+    expect((await submitted()).map((a) => a.data)).toEqual([{ verb: CARD_VERBS.openTrauma }]);
+  });
+
   it('approval: Reject needs a reason, and an empty question in "Needs information" does not block it', async () => {
     await renderCard(page, renderApprovalCard({
       requestId: 'req-1', callRef: 'ITB-2026-000123', kind: 'import', priority: 'standard', requestedBy: 'Dr Jo Example', examCount: 1,
