@@ -29,9 +29,9 @@ export interface DicomWebPacsOptions {
   timeoutMs?: number;
   /** A retrieve or store fails when no byte moves for this long. Default 60 s. */
   idleTimeoutMs?: number;
-  /** Most instances in one STOW-RS request. Default 50. */
+  /** Most instances in one STOW-RS request. Default 25 (smaller batches overlap better; Orthanc buffers each body). */
   storeBatchFiles?: number;
-  /** Most bytes in one STOW-RS request (a single larger file still goes alone). Default 256 MiB. */
+  /** Most bytes in one STOW-RS request (a single larger file still goes alone). Default 64 MiB. */
   storeBatchBytes?: number;
   /** STOW-RS requests in flight at once (and kept-alive sockets). Default 4. */
   storeParallelism?: number;

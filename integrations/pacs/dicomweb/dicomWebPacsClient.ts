@@ -33,8 +33,8 @@ export class DicomWebPacsClient implements PacsClient {
   constructor(opts: DicomWebPacsOptions) {
     this.timeoutMs = positive(opts.timeoutMs, 30_000, 'timeoutMs');
     this.idleTimeoutMs = positive(opts.idleTimeoutMs, 60_000, 'idleTimeoutMs');
-    this.batchFiles = positive(opts.storeBatchFiles, 50, 'storeBatchFiles');
-    this.batchBytes = positive(opts.storeBatchBytes, 256 * 1024 * 1024, 'storeBatchBytes');
+    this.batchFiles = positive(opts.storeBatchFiles, 25, 'storeBatchFiles');
+    this.batchBytes = positive(opts.storeBatchBytes, 64 * 1024 * 1024, 'storeBatchBytes');
     this.parallelism = positive(opts.storeParallelism, 4, 'storeParallelism');
     this.maxResults = positive(opts.maxSearchResults, 500, 'maxSearchResults');
     // One socket more than the store lanes, so a search is not queued behind a long upload.
