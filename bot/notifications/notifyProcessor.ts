@@ -122,7 +122,7 @@ async function notifyRequester(deps: NotifyProcessorDeps, requestId: string, cha
     return `requester:${sent.reason}`;
   }
   if (change.to !== 'needsInformation') {
-    await deps.postedCards.record(requestId, 'status', { conversationId: sent.conversationId, activityId: sent.activityId, at: deps.now().toISOString() });
+    await deps.postedCards.record(requestId, 'status', { conversationId: sent.conversationId, activityId: sent.activityId, at: deps.now().toISOString(), version: request.version });
   }
   await audit(deps, auditEvent('notification.sent', ids, { audience: 'requester', topic: `status:${change.to}` }));
   // Everyone's cards about this request now show the change (the channel's approval card above all).
@@ -203,25 +203,38 @@ async function notifyChannel(deps: NotifyProcessorDeps, notice: ChannelNotice): 
     return `channel:${sent.reason}`;
   }
   if (requestId && notice.topic === 'approvalNeeded') {
-    await deps.postedCards.record(requestId, 'approval', { conversationId: sent.conversationId, activityId: sent.activityId, at: deps.now().toISOString() });
+    await deps.postedCards.record(requestId, 'approval', {
+      conversationId: sent.conversationId,
+      activityId: sent.activityId,
+      at: deps.now().toISOString(),
+      ...(found ? { version: found.request.version } : {}),
+    });
   }
   if (ids) await audit(deps, auditEvent('notification.sent', ids, { audience: 'channel', topic: notice.topic }));
   return 'channel:sent';
 }
 
-/** Updates, in place, every card already posted about the request, from the store as it is now. */
+/**
+ * Updates, in place, every card already posted about the request, from the store as it is now. A card rendered from
+ * the current version already shows this state, so it is left alone (one Teams call fewer per notice).
+ */
 async function refreshCards(deps: NotifyProcessorDeps, requestId: string): Promise<string> {
   const found = await load(deps, requestId);
   if (!found) return 'gone';
-  const posted = await deps.postedCards.all(requestId);
+  const all = await deps.postedCards.all(requestId);
+  const stale = <T extends { version?: number }>(card: T | undefined): T | undefined => (card && (card.version ?? 0) < found.request.version ? card : undefined);
+  const posted = { approval: stale(all.approval), status: stale(all.status) };
   const done: string[] = [];
   let result: ProactiveResult | undefined;
+  const version = found.request.version;
   if (posted.approval) {
     result = await deps.sender.send({ audience: 'channel' }, { card: renderApprovalCard(approvalData(found.request, found.names)), updateActivityId: posted.approval.activityId });
+    if (result.delivered) await deps.postedCards.record(requestId, 'approval', { ...posted.approval, activityId: result.activityId, version });
     done.push(`approval:${result.delivered ? 'updated' : result.reason}`);
   }
   if (posted.status) {
     result = await deps.sender.send({ audience: 'user', aadObjectId: found.request.requester }, { card: statusCardOf(deps, found.request), updateActivityId: posted.status.activityId });
+    if (result.delivered) await deps.postedCards.record(requestId, 'status', { ...posted.status, activityId: result.activityId, version });
     done.push(`status:${result.delivered ? 'updated' : result.reason}`);
   }
   return done.join(',') || 'nothing posted';

@@ -9,6 +9,8 @@ export interface PostedCard {
   activityId: string;
   /** ISO 8601 instant it was posted. */
   at: string;
+  /** The request's version the card shows; a refresh updates it only when the request has moved on. Absent: unknown. */
+  version?: number;
 }
 
 // Long enough for any request's life (2.4d cancels after two weeks; IEP purges after 15 days), then forgotten.
