@@ -280,3 +280,31 @@ function printMatrix(rows: Row[]): void {
   fs.writeFileSync(path.join(dir, 'auth-matrix.md'), `${table}\n`);
   console.log(`Authentication matrix (production mode)\n${table}`);
 }
+
+/**
+ * Why production refuses an empty MICROSOFT_APP_ID: botbuilder then accepts every request unauthenticated. The
+ * refusal of the real process (exit 1, one clear line) is proved in tests/integration/foundation/productionStartup.test.ts;
+ * this shows the gate is load-bearing, on a bot started in-process past it.
+ */
+describe('an empty app id (what production start-up refuses)', () => {
+  it('is named by the production gate, and past it an unauthenticated activity would be served', async () => {
+    const connector = new ConnectorStub();
+    const serviceUrl = await connector.start();
+    const config = loadConfig({
+      ITB_MODE: 'production', LOG_LEVEL: 'silent', BOT_PORT: '0', MICROSOFT_APP_ID: '', MICROSOFT_APP_PASSWORD: SECRET,
+      MICROSOFT_APP_TENANT_ID: TENANT, ALLOWED_TENANT_ID: TENANT, ITB_ENCRYPTION_KEYS: KEY,
+      APPROVER_AAD_OBJECT_IDS: 'c9024da4-7ef1-42a5-b4d4-a703d7be7128', SERVICE_DESK_CHANNEL_ID: '19:itb-iep-requests@thread.tacv2',
+      REDIS_URL: testRedisUrl(), REDIS_PREFIX: uniquePrefix('emptyappid'),
+    });
+    expect(checkProductionConfig(config).join('\n')).toMatch(/MICROSOFT_APP_ID is required in production/);
+    const bot = await startBot(config, capturingLogger().logger, { port: 0 });
+    try {
+      const res = await postActivity(bot.url, teamsActivity('personal-message-help', { serviceUrl, id: 'no-auth' }));
+      expect(res.status).toBe(200);
+      expect(connector.received).toHaveLength(1);
+    } finally {
+      await bot.close();
+      await connector.stop();
+    }
+  });
+});
