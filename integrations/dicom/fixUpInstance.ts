@@ -2,7 +2,8 @@ import fs from 'node:fs/promises';
 import { fdIo, readAt } from './fdIo';
 import { FileWindowSource } from './byteSource';
 import { DicomFileError, DicomRewriteConfigError, fromFsError } from './errors';
-import { instanceProblems, parseDicomHeader } from './headerReader';
+import { parseDicomHeader } from './headerReader';
+import { instanceProblems } from './instanceProblems';
 import { planRewrite, type HeaderPart, type PatientRewrite } from './headerRewrite';
 import { identityDigest } from './identity';
 

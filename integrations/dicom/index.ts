@@ -5,7 +5,8 @@
  */
 export type { ExpectedPatient, RequestedExam } from './types';
 export { DicomFileError, DicomRewriteConfigError, type DicomFileErrorCode } from './errors';
-export { readDicomHeader, parseDicomHeader, instanceProblems, type DicomHeader, type ElementSpan, type OtherPatientId, type PixelDataInfo } from './headerReader';
+export { instanceProblems } from './instanceProblems';
+export { readDicomHeader, parseDicomHeader, type DicomHeader, type ElementSpan, type OtherPatientId, type PixelDataInfo } from './headerReader';
 export { identityOf, identityDigest, DEFAULT_NHS_ISSUERS, NHS_NUMBER_OID, type InstanceIdentity, type IdentityField, type IdentityProblem } from './identity';
 export { planRewrite, validatePatientRewrite, type AccessionRule, type PatientRewrite, type RewritePlan } from './headerRewrite';
 export { fixUpInstance, COPY_CHUNK, type FixUpGuard, type FixUpResult } from './fixUpInstance';

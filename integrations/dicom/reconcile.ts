@@ -1,5 +1,6 @@
 import { DicomFileError, fromFsError } from './errors';
-import { instanceProblems, readDicomHeaderSync } from './headerReader';
+import { readDicomHeaderSync } from './headerReader';
+import { instanceProblems } from './instanceProblems';
 import { dicomDateToLocal, identityDigest, identityOf, type IdentityField, type InstanceIdentity } from './identity';
 import { normaliseNhsNumber } from './nhsNumber';
 import { compareNames, displayName, normaliseName } from './personName';
