@@ -36,6 +36,8 @@ interface Row {
   stateChanges: number;
   replies: number;
   ok: boolean;
+  /** The keys that changed, prefix stripped (ids only: conversation references, never patient data). */
+  changed: string[];
 }
 
 describe('authentication matrix (production mode, botbuilder against a local OpenID stub)', () => {
@@ -114,14 +116,16 @@ describe('authentication matrix (production mode, botbuilder against a local Ope
     const res = await postActivity(bot.url, body, headers);
     await res.arrayBuffer();
     // The adapter answers only after the turn (and its replies) finished, so nothing is still in flight here.
+    const changed = changedKeys(snapBefore, await snapshotPrefix(probe, prefix));
     const row: Row = {
       name,
       expected,
       status: res.status,
       jobs: (await jobCount(bot.queues)) - jobsBefore,
-      stateChanges: changedKeys(snapBefore, await snapshotPrefix(probe, prefix)).length,
+      stateChanges: changed.length,
       replies: connector.received.length - sentBefore,
       ok: false,
+      changed: changed.map((k) => k.slice(prefix.length)),
     };
     rows.push(row);
     return row;
@@ -274,7 +278,8 @@ function printMatrix(rows: Row[]): void {
   const body = rows.map((r) => [r.name, r.expected, String(r.status), String(r.jobs), String(r.stateChanges), String(r.replies), r.ok ? 'ok' : 'FAIL']);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  const table = [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+  const writes = rows.filter((r) => r.changed.length).map((r) => `${r.name} wrote: ${r.changed.join(', ')}`);
+  const table = [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line), '', ...writes].join('\n');
   const dir = path.resolve(__dirname, '../../artifacts/security');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'auth-matrix.md'), `${table}\n`);
