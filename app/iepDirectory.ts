@@ -58,7 +58,7 @@ export function editDistance(a: string, b: string, max = 2): number {
     if (rowMin > max) return max + 1;
     prev = cur;
   }
-  return prev[b.length]!;
+  return Math.min(prev[b.length]!, max + 1);
 }
 
 /** How well one typed word matches a name word: 1 exact, 0.9 a prefix of 3+ letters, less for a typo, 0 none. */
@@ -78,18 +78,18 @@ export interface InstitutionMatch {
 
 /**
  * Institutions that match what a person typed ("kettering", "notts city", "great ormond st"), best first. Every
- * distinctive typed word must match some word of the name; ties go to whole organisations over their sites, then to
+ * distinctive typed word (not "nhs", "trust", "hospital"...) must match some word of the name; ties go to whole organisations over their sites, then to
  * names that start with the first typed word, then to shorter names.
  */
 export function matchInstitutions(typed: string, institutions: readonly Institution[]): InstitutionMatch[] {
-  const all = nameWords(typed)
+  const words = nameWords(typed)
     .filter((w) => !CHATTER.has(w))
-    .map((w) => SHORT_FORMS[w] ?? w);
-  const distinctive = all.filter((w) => !GENERIC.has(w));
-  const words = distinctive.length ? distinctive : all;
+    .map((w) => SHORT_FORMS[w] ?? w)
+    .filter((w) => !GENERIC.has(w));
+  // "the hospital" names no organisation in particular.
   if (words.length === 0) return [];
   const scored = institutions.map((institution) => {
-    const nameW = nameWords(institution.name);
+    const nameW = nameWords(institution.name).map((w) => SHORT_FORMS[w] ?? w);
     const perWord = words.map((w) => Math.max(0, ...nameW.map((n) => wordScore(w, n))));
     const score = perWord.some((s) => s === 0) ? 0 : perWord.reduce((a, b) => a + b, 0) / perWord.length;
     return { institution, score, site: institution.name.includes('['), starts: nameW[0] !== undefined && wordScore(words[0]!, nameW[0]) > 0, length: nameW.length };
