@@ -174,6 +174,10 @@ class PartSink {
     await fsp.rename(c.file, file);
     const instance = { file, sopInstanceUid: meta.sopInstanceUid, bytes: c.bytes };
     this.instances.push(instance);
-    this.onInstance?.(instance);
+    try {
+      this.onInstance?.(instance);
+    } catch {
+      /* a progress callback must not fail the retrieve */
+    }
   }
 }

@@ -199,7 +199,11 @@ function storeScpClass(owner: StorageScp) {
         await fsp.rename(incoming.temp, file);
         const instance = { file, sopInstanceUid: incoming.sopInstanceUid, bytes: (await fsp.stat(file)).size };
         reception.instances.push(instance);
-        reception.onInstance?.(instance);
+        try {
+          reception.onInstance?.(instance);
+        } catch {
+          /* a progress callback must not fail the store */
+        }
         return true;
       } catch {
         reception.failures += 1;

@@ -129,6 +129,23 @@ describe('upper-layer PDUs from a raw peer (PS3.8 9.3)', () => {
     expect(err.retryable).toBe(true);
   });
 
+  it('sends credentials as user identity negotiation (PS3.7 D.3.3.7) and keeps them out of the error', async () => {
+    let request: Buffer = Buffer.alloc(0);
+    const peer = await startRawPeer(Buffer.from([0x03, 0, 0, 0, 0, 4, 0, 1, 1, 1]), (b) => (request = b));
+    peers.push(peer);
+    const password = 'dimse-pw-not-a-real-secret';
+    const c = client({ host: '127.0.0.1', port: peer.port, calledAet: 'RAWPEER', callingAet: 'ITBFAULTS', auth: { kind: 'basic', username: 'itbuser', password } });
+    const err = await pacsFailure(c.echo(), PacsAssociationRejectedError, [password]);
+    expect(err.reason).toBe('no-reason-given');
+    // A-ASSOCIATE-RQ (type 01) whose user information carries a User Identity sub-item (type 58, identity type 2).
+    expect(request[0]).toBe(0x01);
+    const item = request.indexOf(Buffer.from([0x58, 0x00]));
+    expect(item).toBeGreaterThan(0);
+    expect(request[item + 4]).toBe(2);
+    expect(request.includes(Buffer.from('itbuser'))).toBe(true);
+    expect(request.includes(Buffer.from(password))).toBe(true);
+  });
+
   it('a PDU of no known type is PacsMalformedResponseError', async () => {
     await pacsFailure((await rawClient([0x09, 0, 0, 0, 0, 4, 0, 0, 0, 0])).echo(), PacsMalformedResponseError);
   });

@@ -74,11 +74,14 @@ export function startBlackHole(): Promise<Peer> {
   return listen(net.createServer(() => undefined), 'tcp');
 }
 
-/** Accepts TCP connections and answers each with `bytes` once the peer has sent something. */
-export function startRawPeer(bytes: Buffer): Promise<Peer> {
+/** Accepts TCP connections and answers each with `bytes` once the peer has sent something (shown to `onData`). */
+export function startRawPeer(bytes: Buffer, onData: (received: Buffer) => void = () => undefined): Promise<Peer> {
   return listen(
     net.createServer((socket) => {
-      socket.once('data', () => socket.write(bytes));
+      socket.once('data', (received: Buffer) => {
+        onData(received);
+        socket.write(bytes);
+      });
       socket.on('error', () => undefined);
     }),
     'tcp',
