@@ -1,0 +1,95 @@
+/**
+ * The inbound path of an import in its own process, as the import worker runs it (workers/steps/importDownload.ts and
+ * workers/pacsImport.ts), so its wall time and peak RSS are measured without the benchmark's (script/bench import):
+ *   node dist/bench/importChild.js --remote URL --uhl URL --study UID --work DIR [--warmup UID]
+ * 1. retrieveStudy from the remote trust's DICOMweb (WADO-RS, streamed to disk: integrations/pacs);
+ * 2. importStudy (identity checks against the request and PAS, then the IHE IRWF.b rewrite: integrations/dicom);
+ * 3. storeFiles to UHL's DICOMweb (STOW-RS, batched, parallel: integrations/pacs).
+ * Same calls and the same options as the worker (accession replaced, as workers/pacsImport.ts does); the PAS answer is
+ * the benchmark's patient, because PAS is not what is measured here.
+ * --warmup UID: first run the whole path once on another (small) study, untimed, as a long-lived worker would have.
+ * Prints one JSON line: { instances, bytes, stored, failed, retrieveMs, importMs, storeMs, totalMs, maxRssKb }.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { importStudy } from '../integrations/dicom';
+import { createPacsClient, type PacsClient } from '../integrations/pacs';
+import { accessionNumbers } from '../workers/pacsImport';
+import { BENCH_EXPECTED_PATIENT, BENCH_OUR_ISSUER } from './dicomPatient';
+import { nowMs } from './harness';
+
+export const BENCH_STUDY_DATE = '2026-01-15';
+
+interface PathTimings {
+  instances: number;
+  bytes: number;
+  stored: number;
+  failed: number;
+  retrieveMs: number;
+  importMs: number;
+  storeMs: number;
+  totalMs: number;
+}
+
+async function inbound(remote: PacsClient, uhl: PacsClient, studyUid: string, work: string): Promise<PathTimings> {
+  fs.rmSync(work, { recursive: true, force: true });
+  const t0 = nowMs();
+  const got = await remote.retrieveStudy(studyUid, path.join(work, 'in', studyUid), { callRef: 'ITB-2026-000001' });
+  const t1 = nowMs();
+  const result = await importStudy(
+    got.instances.map((i) => i.file),
+    BENCH_EXPECTED_PATIENT,
+    [{ date: BENCH_STUDY_DATE, modality: 'CT' }],
+    {
+      pas: BENCH_EXPECTED_PATIENT,
+      ourIssuer: BENCH_OUR_ISSUER,
+      outDir: path.join(work, 'out'),
+      rewrite: {
+        accession: { kind: 'replace', accessionFor: accessionNumbers('ITB', 'bench:1') },
+        modifyingSystem: 'ITB',
+        sourceOfPreviousValues: 'Synthetic Sending Trust',
+        modifiedAt: new Date(),
+      },
+    },
+  );
+  const t2 = nowMs();
+  if (result.decision !== 'import') throw new Error(`import engine held the study: ${result.reasons.map((r) => r.code).join(', ')}`);
+  const outcome = await uhl.storeFiles(result.written.map((w) => w.outPath), { callRef: 'ITB-2026-000001' });
+  const t3 = nowMs();
+  // As the worker does: the work folder goes once PACS has everything.
+  fs.rmSync(work, { recursive: true, force: true });
+  return {
+    instances: got.instances.length,
+    bytes: got.bytes,
+    stored: outcome.stored.length,
+    failed: outcome.failed.length,
+    retrieveMs: t1 - t0,
+    importMs: t2 - t1,
+    storeMs: t3 - t2,
+    totalMs: t3 - t0,
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { remote: { type: 'string' }, uhl: { type: 'string' }, study: { type: 'string' }, work: { type: 'string' }, warmup: { type: 'string' } } });
+  if (!values.remote || !values.uhl || !values.study || !values.work) throw new Error('--remote, --uhl, --study and --work are required');
+  // Default settings, as config/ builds them for production (docs/pacs-contract.md).
+  const remote = createPacsClient({ kind: 'dicomweb', baseUrl: values.remote });
+  const uhl = createPacsClient({ kind: 'dicomweb', baseUrl: values.uhl });
+  try {
+    if (values.warmup) await inbound(remote, uhl, values.warmup, `${values.work}-warmup`);
+    const r = await inbound(remote, uhl, values.study, values.work);
+    console.log(JSON.stringify({ ...r, maxRssKb: process.resourceUsage().maxRSS }));
+  } finally {
+    await remote.close();
+    await uhl.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
