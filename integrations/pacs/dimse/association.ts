@@ -50,6 +50,8 @@ export function runAssociation(
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const client = new Client();
+    // Read lazily: the library creates client.network inside send().
+    const internals = client as unknown as ClientInternals;
     for (const r of requests) client.addRequest(r);
     let settled = false;
     let accepted = false;
@@ -112,7 +114,6 @@ export function runAssociation(
           }
         : {}),
     });
-    const internals = client as unknown as ClientInternals;
     // DIMSE is request/response in small PDUs: without TCP_NODELAY each exchange can wait ~40 ms on Nagle's algorithm
     // against delayed ACKs (DESIGN: dcmtk and Orthanc run ~14x slower without it). The library does not set it.
     internals.network?.socket?.setNoDelay(true);
