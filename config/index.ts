@@ -25,7 +25,7 @@ export interface AppConfig {
     oncallRadiologistAadObjectIds: string[];
     cacheSeconds: number;
   };
-  redis: { url: string; prefix: string };
+  redis: { url: string; prefix: string; tlsCaFile?: string };
   encryptionKeys: EncryptionKey[];
   pacs: { dicomWebUrl: string; restUrl: string; dimse: { host: string; port: number; aet: string }; ourAet: string };
   localIdPattern: RegExp;
@@ -105,7 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       oncallRadiologistAadObjectIds: idList(e.ONCALL_RADIOLOGIST_AAD_OBJECT_IDS),
       cacheSeconds: e.ROLE_CACHE_SECONDS,
     },
-    redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
+    redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX, tlsCaFile: e.REDIS_TLS_CA_FILE },
     encryptionKeys,
     pacs: {
       dicomWebUrl: e.PACS_DICOMWEB_URL,

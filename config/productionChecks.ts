@@ -17,6 +17,11 @@ export function checkProductionConfig(config: AppConfig): string[] {
   if (config.roles.approverAadObjectIds.length === 0 && !config.roles.serviceDeskTeamId)
     problems.push('APPROVER_AAD_OBJECT_IDS or SERVICE_DESK_TEAM_ID is required in production (someone must be able to approve)');
   if (!config.roles.serviceDeskChannelId) problems.push('SERVICE_DESK_CHANNEL_ID is required in production (where approval cards go)');
+  // The OpenID overrides exist for the auth-matrix tests; in production they may only name an https endpoint.
+  for (const [name, url] of [['BOT_OPENID_METADATA_URL', b.openIdMetadataUrl], ['BOT_TOKEN_ISSUER', b.tokenIssuer]] as const) {
+    if (url && !/^https:\/\//.test(url) && !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url))
+      problems.push(`${name} must be an https URL in production (it decides which tokens are trusted)`);
+  }
   if (config.encryptionKeys.length === 0)
     problems.push('ITB_ENCRYPTION_KEYS is required in production (patient identifiers are encrypted at rest)');
   if (config.encryptionKeys.some((k) => k.id === 'sandbox')) problems.push('ITB_ENCRYPTION_KEYS must not use the sandbox key id in production');

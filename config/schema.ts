@@ -46,6 +46,8 @@ export const envSchema = z.object({
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   /** Hash-tagged so every key of ours lands in one Redis Cluster slot group (BullMQ needs it). */
   REDIS_PREFIX: z.string().default('{itb}'),
+  /** PEM of the CA that signed Redis's certificate, for rediss:// with a private CA. */
+  REDIS_TLS_CA_FILE: optionalString,
 
   // Patient identifiers at rest: "keyId:base64-32-bytes[,keyId:...]"; the first is used for new writes.
   ITB_ENCRYPTION_KEYS: optionalString,

@@ -55,7 +55,9 @@ export function spawnService(opts: SpawnOptions): ServiceHandle {
       stopping ??= (async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;
         child.kill('SIGTERM');
-        const timedOut = await Promise.race([exited.then(() => false), sleep(10_000).then(() => true)]);
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), 10_000)))]);
+        clearTimeout(timer); // never hold the process (or jest) open for the grace period
         if (timedOut) {
           child.kill('SIGKILL');
           await exited;

@@ -60,6 +60,11 @@ describe('checkProductionConfig', () => {
       expect(problems[0]).toContain(name);
     },
   );
+  it('refuses an OpenID override that is not https (it decides which tokens are trusted)', () => {
+    const problems = checkProductionConfig(loadConfig({ ...PROD, BOT_OPENID_METADATA_URL: 'http://evil.example/.well-known' }));
+    expect(problems).toEqual([expect.stringContaining('BOT_OPENID_METADATA_URL must be an https URL')]);
+    expect(checkProductionConfig(loadConfig({ ...PROD, BOT_TOKEN_ISSUER: 'https://api.botframework.com' }))).toEqual([]);
+  });
   it('does not need a password for a managed identity', () => {
     const env: Record<string, string> = { ...PROD, MICROSOFT_APP_TYPE: 'UserAssignedMSI' };
     delete env.MICROSOFT_APP_PASSWORD;
