@@ -1,39 +1,168 @@
-import type { Worker } from 'bullmq';
+import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { FlowStarter } from '../app/ports';
 import type { AppConfig } from '../config';
 import type { Logger } from '../config/logger';
+import { ServiceCalendar } from '../domain';
+import { HttpIepClient } from '../integrations/iep';
+import { createPacsClient } from '../integrations/pacs';
+import { FhirPasClient } from '../integrations/pas';
+import { MllpRisClient } from '../integrations/ris';
+import { createStore } from '../store';
+import { RedisOffsetClock, systemClock, type Clock } from './clock';
 import { createRedisConnection } from './connection';
+import { DEFAULT_FLOW_OPTIONS, type FlowDeps, type FlowOptions } from './flowDeps';
+import { createFlowQueue, initFlowWorker } from './flowQueue';
+import { QueueFlowStarter } from './flowStarter';
+import { FlowStateStore } from './flowState';
+import { OrthancGatewayStudies } from './gatewayStudies';
+import { createInboundQueue, initInboundWorker } from './inboundQueue';
+import { createNotifyQueue, QueueNotifier } from './notifyQueue';
+import { createOutboundQueue, initOutboundWorker } from './outboundQueue';
+import { createRetentionQueue, initRetentionWorker, scheduleRetentionJob } from './retentionQueue';
 import { initSelfCheckWorker } from './selfCheckQueue';
+import { createTimerQueue, initTimerWorker, scheduleTimerHousekeeping } from './timerQueue';
+import { armTimersFromStore } from './timers/armTimers';
 
 export interface RunningWorkers {
   workers: Worker[];
-  /** Closes workers (letting active jobs finish) and then their connections. Idempotent. */
+  /** The flows' dependencies (undefined when this process runs no flows). */
+  deps?: FlowDeps;
+  /** Starts flows on these queues (for a process that also hosts the app). */
+  flows?: FlowStarter;
+  /** Resolves once every worker runs (global concurrency set first, schedules upserted); rejects if that failed. */
+  ready: Promise<void>;
+  /** Closes workers (letting active jobs finish), then queues and clients, then connections. Idempotent. */
   close(): Promise<void>;
+}
+
+/** What a test (or another composition root) may replace or switch off. */
+export interface WorkerOverrides {
+  ports?: Partial<Pick<FlowDeps, 'iep' | 'pacs' | 'gateway' | 'gatewayStudies' | 'ris' | 'pas' | 'notifier' | 'serviceDesk' | 'clock' | 'calendar'>>;
+  options?: Partial<FlowOptions>;
+  /** Which workers to run (all by default). */
+  run?: { flows?: boolean; selfCheck?: boolean; retention?: boolean; schedules?: boolean };
+  concurrency?: { flow?: number; timers?: number };
+  schedules?: { armMs?: number; incomingMs?: number };
 }
 
 /**
  * Starts every worker of this process. Config is passed in explicitly (STYLE: no globals). Workers get their own
- * blocking connection (maxRetriesPerRequest null); job processors share one for their own reads and writes.
+ * blocking connection (maxRetriesPerRequest null); processors and producers share one command connection.
+ *
+ * Queues: self-check; the flows (flow, iep-outbound with global concurrency 5 and 1 emergency thread, iep-inbound with
+ * 4, timers with its schedules); retention (the store's daily purge). The notify queue is a producer here: the bot
+ * process runs its worker.
  */
-export function initWorkers(config: AppConfig, logger: Logger): RunningWorkers {
+export function initWorkers(config: AppConfig, logger: Logger, overrides: WorkerOverrides = {}): RunningWorkers {
   const blocking = createRedisConnection(config, 'worker');
   const commands: Redis = createRedisConnection(config, 'worker');
-  const workers: Worker[] = [initSelfCheckWorker(blocking, commands, config.redis.prefix)];
-  for (const w of workers) {
-    w.on('failed', (job, err) => logger.warn({ queue: w.name, jobId: job?.id, attempt: job?.attemptsMade, err: { message: err.message } }, 'job failed'));
-    w.on('error', (err) => logger.error({ queue: w.name, err: { message: err.message } }, 'worker error'));
+  const prefix = config.redis.prefix;
+  const run = { flows: true, selfCheck: true, retention: true, schedules: true, ...overrides.run };
+  const workers: Worker[] = [];
+  const queues: Queue[] = [];
+  const closers: Array<() => Promise<void> | void> = [];
+  const starting: Array<Promise<unknown>> = [];
+
+  if (run.selfCheck) workers.push(initSelfCheckWorker(blocking, commands, prefix));
+
+  let deps: FlowDeps | undefined;
+  let flows: FlowStarter | undefined;
+  if (run.flows) {
+    deps = flowDepsFrom(config, logger, commands, overrides);
+    const d = deps;
+    queues.push(d.queues.flow, d.queues.outbound, d.queues.inbound, d.queues.timers, ...(d.notifyQueue ? [d.notifyQueue] : []));
+    closers.push(() => d.iep.close(), () => d.pacs.close(), () => d.gateway.close());
+    flows = new QueueFlowStarter(d);
+    workers.push(initFlowWorker(blocking, d, overrides.concurrency?.flow), initTimerWorker(blocking, d, overrides.concurrency?.timers));
+    const outbound = initOutboundWorker(blocking, d);
+    const inbound = initInboundWorker(blocking, d);
+    workers.push(outbound, inbound);
+    starting.push(outbound.ready, inbound.ready);
+    if (run.schedules) {
+      starting.push(
+        scheduleTimerHousekeeping(d.queues.timers as never, overrides.schedules),
+        // At start-up too: a restart must not wait five minutes to arm what was missed while it was down.
+        armTimersFromStore(d).catch((err: Error) => logger.warn({ errType: err.name }, 'arming timers at start-up failed; the schedule retries')),
+      );
+    }
   }
+  if (run.retention) {
+    const store = deps?.store ?? createStore(commands, config);
+    const retentionQueue = createRetentionQueue(commands, prefix);
+    queues.push(retentionQueue);
+    workers.push(initRetentionWorker(blocking, prefix, { store: store.requests, retentionDays: config.retentionDays }));
+    if (run.schedules) starting.push(scheduleRetentionJob(retentionQueue));
+  }
+
+  for (const w of workers) {
+    w.on('failed', (job, err) => logger.warn({ queue: w.name, jobId: job?.id, attempt: job?.attemptsMade, errType: err.name }, 'job failed'));
+    w.on('error', (err) => logger.error({ queue: w.name, errType: err.name, code: (err as { code?: string }).code }, 'worker error'));
+  }
+  const ready = Promise.all(starting).then(() => undefined);
+  ready.catch((err: Error) => logger.error({ errType: err.name }, 'workers did not start cleanly'));
+
   let closing: Promise<void> | undefined;
   return {
     workers,
+    ...(deps ? { deps } : {}),
+    ...(flows ? { flows } : {}),
+    ready,
     close() {
-      // Workers before their connections (and before queues, which the bot closes): active jobs finish first.
+      // Workers before their queues and connections: active jobs finish first.
       closing ??= (async () => {
+        await ready.catch(() => undefined);
         await Promise.all(workers.map((w) => w.close()));
+        await Promise.all(queues.map((q) => q.close()));
+        for (const close of closers) await Promise.resolve(close()).catch(() => undefined);
         await Promise.all([blocking.quit().catch(() => blocking.disconnect()), commands.quit().catch(() => commands.disconnect())]);
       })();
       return closing;
     },
+  };
+}
+
+/** The flows' dependencies from config: real clients for IEP, UHL PACS, the IEP gateway, RIS and PAS. */
+function flowDepsFrom(config: AppConfig, logger: Logger, commands: Redis, overrides: WorkerOverrides): FlowDeps {
+  const prefix = config.redis.prefix;
+  const options: FlowOptions = { ...DEFAULT_FLOW_OPTIONS, iepDeliveryNode: config.iep.deliveryNode, ...overrides.options };
+  const store = createStore(commands, config);
+  const notifyQueue = createNotifyQueue(commands, prefix);
+  const ports = overrides.ports ?? {};
+  // The sandbox's clock can be moved (one Redis key shared by every process); production's cannot.
+  const clock: Clock = ports.clock ?? (config.mode === 'sandbox' ? new RedisOffsetClock(commands, prefix) : systemClock);
+  return {
+    store,
+    flowState: new FlowStateStore(commands, prefix, store.requests.cipher),
+    iep: ports.iep ?? new HttpIepClient({ baseUrl: config.iep.baseUrl, ...(config.iep.auth ? { auth: config.iep.auth } : {}), timeoutMs: config.iep.timeoutMs }),
+    pacs: ports.pacs ?? createPacsClient({ kind: 'dicomweb', baseUrl: config.pacs.dicomWebUrl }),
+    gateway: ports.gateway ?? createPacsClient({ kind: 'dicomweb', baseUrl: config.iep.gateway.dicomWebUrl }),
+    gatewayStudies: ports.gatewayStudies ?? new OrthancGatewayStudies(config.iep.gateway.restUrl),
+    ris: ports.ris ?? new MllpRisClient({ host: config.ris.host, port: config.ris.port, ackTimeoutMs: config.ris.ackTimeoutMs, maxAttempts: config.ris.maxAttempts, message: config.ris.message, logger }),
+    pas:
+      ports.pas ??
+      new FhirPasClient({
+        baseUrl: config.pas.baseUrl,
+        sNumberSystem: config.pas.sNumberSystem,
+        sNumberPattern: config.localIdPattern,
+        timeoutMs: config.pas.timeoutMs,
+        ...(config.pas.bearerToken ? { bearerToken: config.pas.bearerToken } : {}),
+      }),
+    notifier: ports.notifier ?? new QueueNotifier(notifyQueue),
+    notifyQueue,
+    ...(ports.serviceDesk ? { serviceDesk: ports.serviceDesk } : {}),
+    clock,
+    calendar: ports.calendar ?? new ServiceCalendar(),
+    redis: commands,
+    prefix,
+    queues: {
+      flow: createFlowQueue(commands, prefix, options.stepAttempts, options.stepBackoffMs),
+      outbound: createOutboundQueue(commands, prefix, options.stepAttempts, options.stepBackoffMs),
+      inbound: createInboundQueue(commands, prefix, options.stepAttempts, options.stepBackoffMs),
+      timers: createTimerQueue(commands, prefix) as never,
+    },
+    options,
+    logger,
   };
 }
 

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const running = startWorkers(config, logger);
+  await running.ready;
   logger.info({ queues: running.workers.map((w) => w.name), mode: config.mode }, 'workers started');
   const stop = async (signal: string) => {
     logger.info({ signal }, 'workers stopping');

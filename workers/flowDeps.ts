@@ -1,0 +1,106 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { AppNotifier } from '../app/ports';
+import type { NotifyJobData } from './notifyQueue';
+import type { Logger } from '../config/logger';
+import type { ServiceCalendar } from '../domain';
+import type { IepClient } from '../integrations/iep';
+import type { PacsClient } from '../integrations/pacs';
+import type { PasClient } from '../integrations/pas';
+import type { RisClient } from '../integrations/ris';
+import type { ServiceDesk } from '../integrations/servicedesk';
+import type { Store } from '../store';
+import type { Clock } from './clock';
+import type { FlowStateStore } from './flowState';
+import type { GatewayStudies } from './gatewayStudies';
+
+/** The job data of every flow step: ids only (STYLE). The step is the job's name. */
+export interface FlowJobData {
+  readonly requestId: string;
+  /** 0 for the first run; n for the nth re-process. */
+  readonly run: number;
+}
+
+/** The queues a step may add the next step to. */
+export interface FlowQueues {
+  flow: Queue<FlowJobData>;
+  outbound: Queue<FlowJobData>;
+  inbound: Queue<FlowJobData>;
+  timers: Queue;
+}
+
+/** Tunables, with production defaults in DEFAULT_FLOW_OPTIONS; the env names we ask the lead for are in docs/workflows.md. */
+export interface FlowOptions {
+  /** Work folders for downloads, CD extraction and rewritten studies (ITB_WORK_DIR, default var/work). */
+  workDir: string;
+  /** Issuer of Patient ID (0010,0021) written with the S number (ITB_DICOM_ISSUER, default UHL). */
+  ourIssuer: string;
+  /** Modifying System (0400,0563) in the Original Attributes (ITB_DICOM_MODIFYING_SYSTEM, default ITB). */
+  modifyingSystem: string;
+  /** Prefix of the accession numbers we give imported studies (ITB_ACCESSION_PREFIX, default ITB). */
+  accessionPrefix: string;
+  /** Our IEP delivery node (config.iep.deliveryNode, UHLPACSWFM01). */
+  iepDeliveryNode: string;
+  /** RIS exam code when the requester gave none (ITB_RIS_DEFAULT_EXAM_CODE, default IMPORT); to agree with CRIS. */
+  risDefaultExamCode: string;
+  /** Following an IEP transaction between steps: first and longest re-check (ITB_IEP_POLL_MIN_MS / _MAX_MS). */
+  iepPollMinMs: number;
+  iepPollMaxMs: number;
+  /** Following inside a job that holds an IEP thread (upload, download) (ITB_IEP_THREAD_POLL_MS, default 15 s). */
+  threadPollMs: number;
+  /** A job holding an IEP thread gives it back (retry later) after following this long (default 2 h). */
+  threadHoldMaxMs: number;
+  /** While all shared outbound threads are held, the queue is not fetched for this long (default 250 ms). */
+  admissionBackoffMs: number;
+  /** Attempts and first backoff of every step (ITB_STEP_ATTEMPTS, ITB_STEP_BACKOFF_MS). */
+  stepAttempts: number;
+  stepBackoffMs: number;
+}
+
+export const DEFAULT_FLOW_OPTIONS: FlowOptions = {
+  workDir: 'var/work',
+  ourIssuer: 'UHL',
+  modifyingSystem: 'ITB',
+  accessionPrefix: 'ITB',
+  iepDeliveryNode: 'UHLPACSWFM01',
+  risDefaultExamCode: 'IMPORT',
+  iepPollMinMs: 30_000,
+  iepPollMaxMs: 10 * 60_000,
+  threadPollMs: 15_000,
+  threadHoldMaxMs: 2 * 3600_000,
+  admissionBackoffMs: 250,
+  stepAttempts: 8,
+  stepBackoffMs: 5_000,
+};
+
+/** Everything a step needs, handed in by initWorkers (or a test). */
+export interface FlowDeps {
+  store: Store;
+  flowState: FlowStateStore;
+  iep: IepClient;
+  /** UHL PACS. */
+  pacs: PacsClient;
+  /** The IEP gateway, where IEP delivers our downloads (read over DICOMweb). */
+  gateway: PacsClient;
+  /** Removes a study from the gateway once it is safely in PACS. */
+  gatewayStudies: GatewayStudies;
+  ris: RisClient;
+  pas: Pick<PasClient, 'findBySNumber'>;
+  notifier: AppNotifier;
+  /**
+   * The notify queue itself, for the one notice the Notifier port cannot express yet: a Blue Light request overdue at
+   * 4 h after the 3 h "at risk" notice on the same status (same notice key). Without it the 4 h notice is skipped.
+   */
+  notifyQueue?: Queue<NotifyJobData>;
+  /** Optional: notes and resolutions on the logged service request (guideline 2.7a, section 4). */
+  serviceDesk?: Pick<ServiceDesk, 'addNote' | 'resolve'>;
+  clock: Clock;
+  calendar: ServiceCalendar;
+  /** The workers' command connection (flow state, admission, due index). */
+  redis: Redis;
+  prefix: string;
+  queues: FlowQueues;
+  options: FlowOptions;
+  /** Ids only. */
+  logger: Logger;
+}
