@@ -1,0 +1,331 @@
+/**
+ * script/bench bot (issue 10): a card submission to the acknowledgement with its call reference, through the real
+ * HTTP endpoint, at 1, 20 and 100 concurrent submitters, beside a restify route that does nothing, same run.
+ *
+ * Set-up, all on loopback and stopped by handle at the end: a private redis-server (AOF on, as DESIGN asks), the PAS
+ * stand-in (sandbox/pas: the registration check, guideline 2.7d, is a real FHIR call), a local Bot Connector, and the
+ * bot in its own process (bench/botServerChild.ts: bot/app.ts startBot in sandbox mode with the local service desk on
+ * the same Redis, plus the do-nothing restify baseline).
+ *
+ * Each submitter is its own Teams user in its own personal chat, and sends valid import forms (Action.Submit,
+ * `value.verb = submitImport`) for the demo patient registered on PAS, each from a distinct card with a distinct
+ * activity id and formId, one after another (closed loop: the next after the acknowledgement). A submission's
+ * latency is from the start of the POST to /api/messages to the moment the connector receives the bot's update of
+ * the submitted card that carries the call reference (ITB-YYYY-NNNNNN). An error is a non-200 answer, no reply in
+ * 15 s, or a reply without a call reference. The baseline is the same POST (same body, same client, same
+ * concurrency) to the baseline route, timed to its 200.
+ *
+ * Targets (issue 10, 2 cores): p99 < 200 ms at 20 concurrent submitters; 0 errors at 100.
+ * Environment: BENCH_BOT_LEVELS=1,20,100; BENCH_BOT_MIN_SUBMISSIONS=200 per level (at least 3 per submitter).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { DEMO_PATIENTS, DEMO_TENANT_ID } from '../sandbox/demo';
+import { startPasSandbox, SANDBOX_S_NUMBER_SYSTEM } from '../sandbox/pas/pasSandbox';
+import { freePort } from '../sandbox/processes/freePort';
+import { startRedis } from '../sandbox/processes/redis';
+import { formatTable, machineFacts, nowMs, writeResults } from './harness';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CHILD = path.join(__dirname, 'botServerChild.js');
+const CALL_REF = /ITB-\d{4}-\d{6,9}/;
+const ACK_TIMEOUT_MS = 15_000;
+const TARGET_P99_MS_AT_20 = 200;
+
+/** Nearest-rank percentile (p in 0..100) of sorted values. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] as number;
+}
+
+/**
+ * A local Bot Connector that resolves a waiter when the bot updates (or replies to) a given card: the bot answers an
+ * Action.Submit by updating the clicked card in place (PUT /v3/conversations/{id}/activities/{cardId}).
+ */
+class AckConnector {
+  private server?: http.Server;
+  private readonly waiters = new Map<string, (at: number, body: string) => void>();
+  /** Everything else the bot sent (approval cards to the channel...): counted, not timed. */
+  other = 0;
+
+  async start(): Promise<string> {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const at = nowMs();
+        const cardId = /\/activities\/([^/?]+)/.exec(req.url ?? '')?.[1];
+        const waiter = cardId ? this.waiters.get(decodeURIComponent(cardId)) : undefined;
+        if (waiter && cardId) {
+          this.waiters.delete(decodeURIComponent(cardId));
+          waiter(at, Buffer.concat(chunks).toString('utf8'));
+        } else this.other += 1;
+        res.writeHead(req.method === 'PUT' ? 200 : 201, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: `stub-${Math.random().toString(36).slice(2)}` }));
+      });
+    });
+    // Default keep-alive timeout is 5 s; the bot's connector client keeps sockets longer between bursts.
+    this.server.keepAliveTimeout = 60_000;
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(this.server.address() as { port: number }).port}/`;
+  }
+
+  /** Resolves with the arrival time and body of the bot's answer on `cardId`, or rejects after the timeout. */
+  expect(cardId: string): Promise<{ at: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => {
+        this.waiters.delete(cardId);
+        reject(new Error('no reply'));
+      }, ACK_TIMEOUT_MS);
+      this.waiters.set(cardId, (at, body) => {
+        clearTimeout(t);
+        resolve({ at, body });
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+}
+
+const patient = DEMO_PATIENTS.find((p) => p.key === 'ameliaHartwell');
+if (!patient?.nhsNumber) throw new Error('bench bot: demo patient ameliaHartwell is missing');
+
+function isoDay(offsetDays: number): string {
+  return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A Teams personal-chat Action.Submit of a valid import form (guideline Appendix 2 fields), as Teams sends it. */
+function submission(serviceUrl: string, submitter: number, seq: string): { activity: Record<string, unknown>; cardId: string } {
+  const cardId = `bench-card-${seq}`;
+  const aadObjectId = `00000000-0000-4000-8000-${String(submitter).padStart(12, '0')}`;
+  const p = patient!;
+  const activity = {
+    type: 'message',
+    id: `bench-activity-${seq}`,
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl,
+    from: { id: `29:bench-user-${submitter}`, name: `Bench Clinician ${submitter}`, aadObjectId },
+    conversation: { conversationType: 'personal', tenantId: DEMO_TENANT_ID, id: `a:bench-personal-${submitter}` },
+    recipient: { id: '28:00000000-0000-0000-0000-0000000b0701', name: 'Imaging Transfer Bot' },
+    channelData: { tenant: { id: DEMO_TENANT_ID }, source: { name: 'message' } },
+    locale: 'en-GB',
+    replyToId: cardId,
+    value: {
+      verb: 'submitImport',
+      formId: `bench-form-${seq}`,
+      sNumber: p.sNumber,
+      nhsNumber: p.nhsNumber,
+      familyName: p.familyName.charAt(0) + p.familyName.slice(1).toLowerCase(),
+      givenName: p.givenNames[0],
+      birthDate: p.birthDate,
+      address: '',
+      'exams[0].date': isoDay(-40),
+      'exams[0].description': 'CT head',
+      'exams[0].examCode': '',
+      sourceOrganisation: 'Kettering General Hospital',
+      priority: 'standard',
+      priorityReason: 'outpatientAppointment',
+      priorityReasonDetail: '',
+      requiredBy: isoDay(21),
+      requestingClinician: 'Dr Bench Clinician',
+      consultant: 'Dr Bench Consultant',
+      department: 'Neurology',
+      requesterName: `Bench Clinician ${submitter}`,
+      requesterEmail: `bench.clinician.${submitter}@uhl-demo.example`,
+      requesterPhone: 'x17001',
+      comments: '',
+    },
+  };
+  return { activity, cardId };
+}
+
+interface LevelResult {
+  target: 'bot' | 'baseline';
+  concurrency: number;
+  submissions: number;
+  errors: number;
+  errorKinds: Record<string, number>;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  wallMs: number;
+  perSecond: number;
+}
+
+async function runLevel(
+  target: 'bot' | 'baseline',
+  url: string,
+  connector: AckConnector,
+  serviceUrl: string,
+  concurrency: number,
+  perSubmitter: number,
+  label: string,
+): Promise<LevelResult> {
+  const latencies: number[] = [];
+  const errorKinds: Record<string, number> = {};
+  const fail = (kind: string) => (errorKinds[kind] = (errorKinds[kind] ?? 0) + 1);
+  const t0 = nowMs();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, s) => {
+      for (let j = 0; j < perSubmitter; j += 1) {
+        const { activity, cardId } = submission(serviceUrl, s, `${label}-${concurrency}-${s}-${j}`);
+        const body = JSON.stringify(activity);
+        const ack = target === 'bot' ? connector.expect(cardId) : undefined;
+        ack?.catch(() => undefined); // judged below; never an unhandled rejection
+        const start = nowMs();
+        try {
+          const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+          await res.arrayBuffer();
+          const answered = nowMs();
+          if (res.status !== 200) {
+            fail(`HTTP ${res.status}`);
+            continue;
+          }
+          if (!ack) {
+            latencies.push(answered - start);
+            continue;
+          }
+          const reply = await ack.catch(() => undefined);
+          if (!reply) fail('no reply in 15 s');
+          else if (!CALL_REF.test(reply.body)) fail('reply without a call reference');
+          else latencies.push(reply.at - start);
+        } catch (err) {
+          fail(`request failed: ${(err as Error).message}`);
+        }
+      }
+    }),
+  );
+  const wallMs = nowMs() - t0;
+  const sorted = latencies.sort((a, b) => a - b);
+  const submissions = concurrency * perSubmitter;
+  return {
+    target,
+    concurrency,
+    submissions,
+    errors: submissions - latencies.length,
+    errorKinds,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    maxMs: sorted[sorted.length - 1] ?? Number.NaN,
+    wallMs,
+    perSecond: latencies.length / (wallMs / 1000),
+  };
+}
+
+/** Starts bench/botServerChild.js and reads its URLs from the first line it prints. */
+function startBotChild(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; botUrl: string; baselineUrl: string; stderr: () => string }> {
+  const child = spawn(process.execPath, [CHILD], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl >= 0) {
+        child.stdout?.off('data', onData);
+        const urls = JSON.parse(out.slice(0, nl)) as { botUrl: string; baselineUrl: string };
+        resolve({ child, ...urls, stderr: () => stderr });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`bot child exited with ${code}: ${stderr.slice(0, 800)}`)));
+  });
+}
+
+/** Peak resident set size of a live process (VmHWM), in MB. */
+function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+export interface BotBenchResult {
+  levels: Array<{ concurrency: number; bot: LevelResult; baseline: LevelResult }>;
+  botPeakRssMb: number;
+  table: string;
+  summary: string[];
+}
+
+/** Runs the bot benchmark, prints its table and writes bench/results/bot.json. */
+export async function runBotBench(): Promise<BotBenchResult> {
+  const machine = machineFacts();
+  const levels = (process.env.BENCH_BOT_LEVELS ?? '1,20,100').split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
+  const minSubmissions = Number(process.env.BENCH_BOT_MIN_SUBMISSIONS ?? 200);
+  console.log(`bot bench: ${levels.join(', ')} concurrent submitters; ${machine.cores} cores, node ${machine.node}, load ${machine.loadAverage.join(' ')}`);
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'itb-bench-bot-'));
+  const redis = await startRedis({ port: await freePort(), dir });
+  const pas = await startPasSandbox();
+  const connector = new AckConnector();
+  let bot: Awaited<ReturnType<typeof startBotChild>> | undefined;
+  try {
+    const serviceUrl = await connector.start();
+    bot = await startBotChild({
+      REDIS_URL: redis.urls.redis,
+      REDIS_PREFIX: 'itb-bench:',
+      PAS_FHIR_BASE_URL: pas.baseUrl,
+      PAS_S_NUMBER_SYSTEM: SANDBOX_S_NUMBER_SYSTEM,
+      ALLOWED_TENANT_ID: DEMO_TENANT_ID,
+    });
+    // Warm-up (untimed): JIT, connection pools, the first Redis scripts; and proof a submission is acknowledged.
+    const warm = await runLevel('bot', bot.botUrl, connector, serviceUrl, 1, 10, 'warm');
+    if (warm.errors > 0) throw new Error(`bot warm-up: ${JSON.stringify(warm.errorKinds)} (bot stderr: ${bot.stderr().slice(0, 800)})`);
+    await runLevel('baseline', bot.baselineUrl, connector, serviceUrl, 1, 10, 'warm');
+
+    const results: BotBenchResult['levels'] = [];
+    for (const c of levels) {
+      const per = Math.max(3, Math.ceil(minSubmissions / c));
+      const baseline = await runLevel('baseline', bot.baselineUrl, connector, serviceUrl, c, per, 'base');
+      const botRun = await runLevel('bot', bot.botUrl, connector, serviceUrl, c, per, 'bot');
+      results.push({ concurrency: c, bot: botRun, baseline });
+      process.stderr.write(`  ${c} submitters: bot p99 ${botRun.p99Ms.toFixed(0)} ms (${botRun.errors} errors), baseline p99 ${baseline.p99Ms.toFixed(1)} ms\n`);
+    }
+    const botPeakRssMb = peakRssMb(bot.child.pid!);
+
+    const rows: Array<Array<string | number>> = [['submitters', 'target', 'submissions', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'per s', 'p99 vs baseline']];
+    for (const r of results) {
+      for (const x of [r.bot, r.baseline]) {
+        rows.push([String(r.concurrency), x.target === 'bot' ? 'bot: submit -> ack with call ref' : 'baseline: restify no-op', String(x.submissions), x.p50Ms, x.p99Ms, x.maxMs, String(x.errors), x.perSecond, x.target === 'bot' ? `${(r.bot.p99Ms / r.baseline.p99Ms).toFixed(0)}x` : '1x']);
+      }
+    }
+    const table = formatTable(rows);
+    console.log(table);
+    const at20 = results.find((r) => r.concurrency === 20);
+    const at100 = results.find((r) => r.concurrency === 100);
+    const summary = [
+      at20 ? `p99 at 20 submitters ${at20.bot.p99Ms.toFixed(0)} ms (target < ${TARGET_P99_MS_AT_20} ms: ${at20.bot.p99Ms < TARGET_P99_MS_AT_20 && at20.bot.errors === 0 ? 'met' : 'MISSED'})` : 'no 20-submitter level run',
+      at100 ? `errors at 100 submitters: ${at100.bot.errors} (target 0: ${at100.bot.errors === 0 ? 'met' : 'MISSED'}${at100.bot.errors ? `; ${JSON.stringify(at100.bot.errorKinds)}` : ''})` : 'no 100-submitter level run',
+      `bot process peak RSS ${botPeakRssMb.toFixed(0)} MB; connector received ${connector.other} other activities (approval cards etc.)`,
+    ];
+    summary.forEach((l) => console.log(l));
+    const file = writeResults('bot', { levels: results, botPeakRssMb, targets: { p99Under200MsAt20: at20 ? at20.bot.p99Ms < TARGET_P99_MS_AT_20 && at20.bot.errors === 0 : null, zeroErrorsAt100: at100 ? at100.bot.errors === 0 : null } }, machine);
+    console.log(`results: ${path.relative(ROOT, file)}`);
+    return { levels: results, botPeakRssMb, table, summary };
+  } finally {
+    if (bot && bot.child.exitCode === null) {
+      const exited = new Promise((r) => bot!.child.once('exit', r));
+      bot.child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (bot.child.exitCode === null) bot.child.kill('SIGKILL');
+    }
+    await connector.stop();
+    await pas.close();
+    await redis.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  runBotBench().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
