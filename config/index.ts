@@ -27,7 +27,18 @@ export interface AppConfig {
   };
   redis: { url: string; prefix: string; tlsCaFile?: string };
   encryptionKeys: EncryptionKey[];
-  pacs: { dicomWebUrl: string; restUrl: string; dimse: { host: string; port: number; aet: string }; ourAet: string };
+  pacs: {
+    client: 'dicomweb' | 'dimse';
+    dicomWebUrl: string;
+    restUrl: string;
+    dimse: { host: string; port: number; aet: string };
+    ourAet: string;
+    auth?: { kind: 'basic'; username: string; password: string } | { kind: 'bearer'; token: string };
+    tlsCaFile?: string;
+    timeoutMs: number;
+    storeParallelism: number;
+    storageScp: { aet: string; port: number };
+  };
   localIdPattern: RegExp;
   retentionDays: number;
   ris: {
@@ -73,6 +84,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   } catch {
     throw new ConfigError('invalid configuration: LOCAL_ID_PATTERN: not a valid regular expression');
   }
+  if (e.PACS_AUTH === 'basic' && (!e.PACS_USERNAME || !e.PACS_PASSWORD)) throw new ConfigError('invalid configuration: PACS_AUTH=basic needs PACS_USERNAME and PACS_PASSWORD');
+  if (e.PACS_AUTH === 'bearer' && !e.PACS_BEARER_TOKEN) throw new ConfigError('invalid configuration: PACS_AUTH=bearer needs PACS_BEARER_TOKEN');
   if (e.IEP_AUTH === 'bearer' && !e.IEP_BEARER_TOKEN) throw new ConfigError('invalid configuration: IEP_AUTH=bearer needs IEP_BEARER_TOKEN');
   if (e.IEP_AUTH === 'apiKey' && !e.IEP_API_KEY) throw new ConfigError('invalid configuration: IEP_AUTH=apiKey needs IEP_API_KEY');
   if (e.SERVICEDESK_MODE === 'ivanti' && (!e.IVANTI_BASE_URL || !e.IVANTI_API_KEY)) {
@@ -108,6 +121,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX, tlsCaFile: e.REDIS_TLS_CA_FILE },
     encryptionKeys,
     pacs: {
+      client: e.PACS_CLIENT,
+      auth:
+        e.PACS_AUTH === 'basic'
+          ? { kind: 'basic', username: e.PACS_USERNAME!, password: e.PACS_PASSWORD! }
+          : e.PACS_AUTH === 'bearer'
+            ? { kind: 'bearer', token: e.PACS_BEARER_TOKEN! }
+            : undefined,
+      tlsCaFile: e.PACS_TLS_CA_FILE,
+      timeoutMs: e.PACS_TIMEOUT_MS,
+      storeParallelism: e.PACS_STORE_PARALLELISM,
+      storageScp: { aet: e.PACS_STORE_SCP_AET, port: e.PACS_STORE_SCP_PORT },
       dicomWebUrl: e.PACS_DICOMWEB_URL,
       restUrl: e.PACS_REST_URL,
       dimse: { host: e.PACS_DIMSE_HOST, port: e.PACS_DIMSE_PORT, aet: e.PACS_DIMSE_AET },

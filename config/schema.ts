@@ -59,6 +59,18 @@ export const envSchema = z.object({
   PACS_DIMSE_PORT: port.default(4242),
   PACS_DIMSE_AET: z.string().default('UHLPACS'),
   ITB_DICOM_AET: z.string().default('ITBOT'),
+  /** Which PACS client the workers use: DICOMweb (QIDO/WADO/STOW) or DIMSE (C-FIND/C-MOVE/C-STORE). */
+  PACS_CLIENT: z.enum(['dicomweb', 'dimse']).default('dicomweb'),
+  PACS_AUTH: z.enum(['none', 'basic', 'bearer']).default('none'),
+  PACS_USERNAME: optionalString,
+  PACS_PASSWORD: optionalString,
+  PACS_BEARER_TOKEN: optionalString,
+  PACS_TLS_CA_FILE: optionalString,
+  PACS_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  PACS_STORE_PARALLELISM: z.coerce.number().int().min(1).max(32).default(4),
+  /** Our storage SCP for DIMSE retrieves (C-MOVE destination registered on the PACS). */
+  PACS_STORE_SCP_AET: z.string().default('ITBSCP'),
+  PACS_STORE_SCP_PORT: port.default(11112),
 
   // Local patient id (guideline Appendix 7: the S number; the trauma appendix calls it the RWES number).
   LOCAL_ID_PATTERN: z.string().default('^S\\d{7}$'),
