@@ -1,6 +1,6 @@
 import type { Agent } from 'node:http';
 import type { z } from 'zod';
-import { createAgent, exchange, ExchangeFailure, type TlsOptions } from './httpExchange';
+import { createAgent, exchange, ExchangeFailure, type TlsOptions } from '../http/httpExchange';
 import {
   IepHttpError,
   IepInvalidCallError,

@@ -1,5 +1,5 @@
 import type { Agent } from 'node:http';
-import { createAgent, exchange, ExchangeFailure, type TlsOptions } from './httpExchange';
+import { createAgent, exchange, ExchangeFailure, type TlsOptions } from '../http/httpExchange';
 import {
   PasHttpError,
   PasInvalidSNumberError,

@@ -11,5 +11,5 @@ export { formatLocalCallRef, parseLocalCallRef } from './callRef';
 export { LocalServiceDesk, type LocalServiceDeskOptions, type LocalServiceRequestRecord } from './localServiceDesk';
 export { IvantiServiceDesk, type IvantiServiceDeskOptions, type IvantiBusinessObject } from './ivantiServiceDesk';
 export { SUMMARY_MAX, NOTE_MAX } from './freeTextGuard';
-export type { TlsOptions } from './httpExchange';
+export type { TlsOptions } from '../http/httpExchange';
 export * from './errors';

@@ -11,8 +11,9 @@ function modulus11Valid(nhs: string): boolean {
 
 describe('demo patients', () => {
   it('checks the Modulus 11 rule itself on known numbers', () => {
-    expect(modulus11Valid('9434765919')).toBe(true); // NHS Digital's published example
-    expect(modulus11Valid('9434765918')).toBe(false);
+    // Hand-worked in the 999 test range: 9,9,9,0,0,0,0,0,1 weighted 10..2 sum to 245; 245 mod 11 = 3; 11 - 3 = 8.
+    expect(modulus11Valid('9990000018')).toBe(true);
+    expect(modulus11Valid('9990000019')).toBe(false);
     expect(modulus11Valid('999000001')).toBe(false);
   });
 

@@ -8,9 +8,9 @@ import https from 'node:https';
  * Hand-written on node:http/https rather than global fetch because fetch (undici) cannot take a private CA, client
  * certificate or per-client agent without the undici package, which is not a dependency of ours; and because node's
  * error codes tell a TLS failure from a refused connection, which fetch folds into one "fetch failed".
- * (Twins live in integrations/pas and integrations/servicedesk: integrations may not import each other. This copy
- * adds `idempotent`, because every IEP POST is safe to resend: creates carry the external reference, messages a client
- * message id, and a download request is a no-op once made.)
+ * Shared by the HTTP integrations (PAS, service desk, IEP): transport only, nothing of any one system. Callers mark
+ * a POST `idempotent` when it is safe to resend (every IEP POST is: creates carry the external reference, messages a
+ * client message id, and a download request is a no-op once made).
  */
 export interface TlsOptions {
   /** Extra trusted CA certificate(s), PEM. Node's default roots still apply unless `ca` replaces them (node semantics). */
@@ -27,7 +27,7 @@ export interface ExchangeRequest {
   body?: string;
   /** The whole exchange (connect, send, receive the body) must finish within this. */
   timeoutMs: number;
-  /** Bodies over this are refused rather than buffered: IEP answers are a few KB. */
+  /** Bodies over this are refused rather than buffered (PAS, IEP and service-desk answers are a few KB). */
   maxBodyBytes: number;
   /** May be sent again on a fresh socket after a stale keep-alive reset. Default: GET only. */
   idempotent?: boolean;
