@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidNhsNumber } from '../../domain/nhsNumber';
 import { RisEntryInvalidError } from './errors';
 
 /**
@@ -107,11 +108,7 @@ function isCalendarDate(s: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
-/** NHS number Modulus 11: weights 10..2 over the first nine digits; 11 -> 0, 10 -> invalid. */
+/** NHS number Modulus 11 (the domain's one rule), on the 10 bare digits the schema already required. */
 function isNhsNumber(s: string): boolean {
-  const digits = s.split('').map(Number);
-  const sum = digits.slice(0, 9).reduce((acc, d, i) => acc + d * (10 - i), 0);
-  const check = 11 - (sum % 11);
-  if (check === 10) return false;
-  return (check === 11 ? 0 : check) === digits[9];
+  return /^\d{10}$/.test(s) && isValidNhsNumber(s);
 }
