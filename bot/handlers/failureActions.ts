@@ -1,10 +1,8 @@
-import { askForInformation, cancel, reprocess } from '../../app';
+import { askForInformation, cancel, DECISION_REASONS, reprocess, type DecisionOutcome } from '../../app';
+import { renderFailureCard } from '../../cards';
+import { nameOf, peopleOf } from '../cardViews';
 import { currentApprovalCard } from './requestCards';
 import { actionKey, hint, invalidResult, refusalResult, type CardActionHandler, type CardActionResult, type Turn } from './turn';
-import type { DecisionOutcome } from '../../app';
-import { renderFailureCard } from '../../cards';
-import { DECISION_REASONS } from '../../app';
-import { nameOf, peopleOf } from '../cardViews';
 
 /** The failure card re-rendered with the decision on it (who, what, when), or the refusal. */
 async function afterFailureDecision(turn: Turn, out: DecisionOutcome, data: Readonly<Record<string, unknown>>, attempted: string): Promise<CardActionResult> {

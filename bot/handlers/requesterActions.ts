@@ -1,6 +1,5 @@
-import { answerInformation, cancel, statusOf } from '../../app';
+import { answerInformation, cancel, DECISION_REASONS, statusOf } from '../../app';
 import { renderCancelConfirmCard, renderInformationRequestCard } from '../../cards';
-import { DECISION_REASONS } from '../../app';
 import { currentStatusCard } from './requestCards';
 import { actionKey, hint, invalidResult, refusalResult, type CardActionHandler } from './turn';
 
