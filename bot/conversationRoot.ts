@@ -4,13 +4,21 @@ import type { Redis } from 'ioredis';
 import { StaticInstitutionDirectory, type AppDeps, type FlowStarter, type InstitutionDirectory } from '../app';
 import type { AppConfig } from '../config';
 import type { Logger } from '../config/logger';
-import { serviceCalendar, type PriorityLane } from '../domain';
+import { serviceCalendar } from '../domain';
 import { createPacsClient, type PacsClient } from '../integrations/pacs';
 import { FhirPasClient } from '../integrations/pas';
 import { IvantiServiceDesk, LocalServiceDesk, type IvantiBusinessObject, type ServiceDesk } from '../integrations/servicedesk';
 import { createStore } from '../store';
+import { RedisOffsetClock, systemClock, type SharedClock } from '../workers/clock';
 import { createRedisConnection } from '../workers/connection';
+import { DEFAULT_FLOW_OPTIONS } from '../workers/flowDeps';
+import { createFlowQueue } from '../workers/flowQueue';
+import { QueueFlowStarter } from '../workers/flowStarter';
+import { FlowStateStore } from '../workers/flowState';
+import { createInboundQueue } from '../workers/inboundQueue';
 import { createNotifyQueue, QueueNotifier, type NotifyJobData } from '../workers/notifyQueue';
+import { createOutboundQueue } from '../workers/outboundQueue';
+import { createTimerQueue } from '../workers/timerQueue';
 import type { ConversationWiring } from './itbBot';
 import { ConversationRateLimiter } from './notifications/conversationRateLimiter';
 import { initNotifyWorker, type NotifyWorkerOptions } from './notifications/notifyWorker';
@@ -21,7 +29,7 @@ import { StaffNames } from './staffNames';
 
 /** Options for tests and for the composition root. */
 export interface ConversationOptions {
-  /** The workers' FlowStarter; until the workflows colleague's is wired, approvals are logged as "flow not started". */
+  /** Replaces the workers' QueueFlowStarter (tests record starts instead). */
   flows?: FlowStarter;
   directory?: InstitutionDirectory;
   membership?: TeamMembershipCheck;
@@ -39,14 +47,20 @@ export interface RunningConversation {
   close(): Promise<void>;
 }
 
-/** Until workers/ provides one: records that a flow should start, so nothing is silently lost (and says so, loudly). */
-function unwiredFlows(logger: Logger): FlowStarter {
-  return {
-    async start(requestId: string, opts: { lane: PriorityLane; reprocess?: number }) {
-      logger.error({ requestId, lane: opts.lane, reprocess: opts.reprocess }, 'flow start is not wired in this process: the transfer did not start');
-      throw new Error('flow start is not wired');
-    },
+/**
+ * The workers' FlowStarter over their queues: the bot only enqueues the first step (ids only); the workers' processes
+ * run it. Built from the same queue factories and options as workers/lifecycle.ts, so jobs look the same.
+ */
+function queueFlowStarter(redis: Redis, prefix: string, store: ReturnType<typeof createStore>, clock: SharedClock): { flows: FlowStarter; queues: Queue[] } {
+  const { stepAttempts, stepBackoffMs } = DEFAULT_FLOW_OPTIONS;
+  const queues = {
+    flow: createFlowQueue(redis, prefix, stepAttempts, stepBackoffMs),
+    outbound: createOutboundQueue(redis, prefix, stepAttempts, stepBackoffMs),
+    inbound: createInboundQueue(redis, prefix, stepAttempts, stepBackoffMs),
+    timers: createTimerQueue(redis, prefix) as never,
   };
+  const flowState = new FlowStateStore(redis, prefix, store.requests.cipher);
+  return { flows: new QueueFlowStarter({ store, flowState, queues, clock, redis, prefix }), queues: Object.values(queues) as Queue[] };
 }
 
 function serviceDeskFor(config: AppConfig, redis: Redis): ServiceDesk {
@@ -67,10 +81,20 @@ function serviceDeskFor(config: AppConfig, redis: Redis): ServiceDesk {
  */
 export function startConversation(config: AppConfig, logger: Logger, redis: Redis, adapter: CloudAdapter, opts: ConversationOptions = {}): RunningConversation {
   const prefix = config.redis.prefix;
-  const now = opts.now ?? (() => new Date());
+  // The sandbox's clock can be moved for demos (one Redis key every process reads, as the workers do); production's cannot.
+  const clock: SharedClock = config.mode === 'sandbox' ? new RedisOffsetClock(redis, prefix) : systemClock;
+  const clockSync = config.mode === 'sandbox' && !opts.now ? setInterval(() => void clock.sync().catch(() => undefined), 5000).unref() : undefined;
+  const now = opts.now ?? (() => clock.now());
   const store = createStore(redis, config);
+  const flowQueues = opts.flows ? undefined : queueFlowStarter(redis, prefix, store, clock);
   const notifyQueue = createNotifyQueue(redis, prefix);
-  const pacs = createPacsClient({ kind: 'dicomweb', baseUrl: config.pacs.dicomWebUrl, timeoutMs: 10_000 });
+  // Trauma study lists only (a search): DICOMweb QIDO-RS with the configured auth and timeout.
+  const pacs = createPacsClient({
+    kind: 'dicomweb',
+    baseUrl: config.pacs.dicomWebUrl,
+    timeoutMs: Math.min(config.pacs.timeoutMs, 10_000),
+    ...(config.pacs.auth ? { auth: config.pacs.auth } : {}),
+  });
   const app: AppDeps = {
     store,
     serviceDesk: serviceDeskFor(config, redis),
@@ -82,7 +106,7 @@ export function startConversation(config: AppConfig, logger: Logger, redis: Redi
       ...(config.pas.bearerToken ? { bearerToken: config.pas.bearerToken } : {}),
     }),
     pacs,
-    flows: opts.flows ?? unwiredFlows(logger),
+    flows: opts.flows ?? flowQueues!.flows,
     notifier: new QueueNotifier(notifyQueue),
     directory: opts.directory ?? new StaticInstitutionDirectory(),
     calendar: serviceCalendar,
@@ -119,8 +143,10 @@ export function startConversation(config: AppConfig, logger: Logger, redis: Redi
     close() {
       // The worker first (its active jobs finish), then the queue, PACS sockets, and the worker's own connection.
       closing ??= (async () => {
+        if (clockSync) clearInterval(clockSync);
         await notifyWorker?.close();
         await notifyQueue.close();
+        await Promise.all((flowQueues?.queues ?? []).map((q) => q.close()));
         await pacs.close();
         await workerConnection?.quit().catch(() => workerConnection?.disconnect());
       })();
