@@ -18,10 +18,7 @@ import {
   type TraumaRequest,
   type TransferRequest,
 } from '../../../../domain';
-import { HttpIepClient } from '../../../../integrations/iep';
-import { createPacsClient } from '../../../../integrations/pacs';
 import { FhirPasClient } from '../../../../integrations/pas';
-import { MllpRisClient } from '../../../../integrations/ris';
 import { LocalServiceDesk } from '../../../../integrations/servicedesk';
 import type { DemoPatient } from '../../../../sandbox/demo';
 import { startIepSimulator, type IepSimulator } from '../../../../sandbox/iep-simulator/iepSimulator';
@@ -30,10 +27,10 @@ import { RisListener } from '../../../../sandbox/ris/risListener';
 import { createStore, type Store } from '../../../../store';
 import { RedisOffsetClock, setSharedClock } from '../../../../workers/clock';
 import { initWorkers, type RunningWorkers, type WorkerOverrides } from '../../../../workers/lifecycle';
-import { OrthancGatewayStudies } from '../../../../workers/gatewayStudies';
 import type { NotifyJobData } from '../../../../workers/notifyQueue';
 import { testConfig } from '../../../support/config';
 import { gatewayOrthanc, remoteOrthanc, testRedisUrl, uhlOrthanc, uniquePrefix } from '../../../support/services';
+import { flowOverrides, type FlowPeers } from './flowPorts';
 import { control, testPatient, type TestPatient } from '../../iep/iepFixtures';
 
 /** A Wednesday, 10:00 London (GMT): the service is open (guideline 2.9). */
@@ -44,18 +41,6 @@ export const clinicianId = '7e0c1a2b-0000-4000-8000-00000000c001';
 export const radiologistId = '7e0c1a2b-0000-4000-8000-00000000r001';
 
 const MIN = 60_000;
-
-/** Fast polling for tests: the simulator's clock is moved by the test, so our waits are what costs time. */
-export const FAST_OPTIONS = {
-  iepPollMinMs: 50,
-  iepPollMaxMs: 200,
-  threadPollMs: 50,
-  stepBackoffMs: 200,
-  stepAttempts: 4,
-  workDir: '',
-  lockDurationMs: 3_000,
-  stalledIntervalMs: 1_000,
-};
 
 /**
  * Everything the flows talk to, for real: the run's Redis and three Orthancs (UHL PACS, the remote trusts' archive
@@ -111,23 +96,14 @@ export class FlowHarness {
     return testConfig({ REDIS_PREFIX: this.prefix });
   }
 
+  /** Where this harness's peers listen (for workers in child processes too). */
+  peers(): FlowPeers {
+    return { prefix: this.prefix, simBaseUrl: this.sim.baseUrl, risPort: this.risPort, pasBaseUrl: this.pas.baseUrl, workDir: this.workDir };
+  }
+
   /** Real clients for the ports, pointed at this harness's peers. */
   overrides(extra: WorkerOverrides = {}): WorkerOverrides {
-    return {
-      ports: {
-        iep: new HttpIepClient({ baseUrl: this.sim.baseUrl, timeoutMs: 10_000 }),
-        pacs: createPacsClient({ kind: 'dicomweb', baseUrl: uhlOrthanc().dicomWebUrl }),
-        gateway: createPacsClient({ kind: 'dicomweb', baseUrl: gatewayOrthanc().dicomWebUrl }),
-        gatewayStudies: new OrthancGatewayStudies(gatewayOrthanc().restUrl),
-        ris: new MllpRisClient({ host: '127.0.0.1', port: this.risPort, ackTimeoutMs: 3_000, maxAttempts: 2, retryDelayMs: 50 }),
-        pas: new FhirPasClient({ baseUrl: this.pas.baseUrl, sNumberSystem: SANDBOX_S_NUMBER_SYSTEM }),
-        serviceDesk: this.desk,
-        ...extra.ports,
-      },
-      options: { ...FAST_OPTIONS, workDir: this.workDir, ...extra.options },
-      run: { selfCheck: false, retention: false, schedules: false, ...extra.run },
-      ...(extra.concurrency ? { concurrency: extra.concurrency } : {}),
-    };
+    return flowOverrides(this.peers(), this.redis, { ...extra, ports: { serviceDesk: this.desk, ...extra.ports } });
   }
 
   /** Workers in this process. */
