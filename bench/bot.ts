@@ -16,7 +16,8 @@
  * concurrency) to the baseline route, timed to its 200.
  *
  * Targets (issue 10, 2 cores): p99 < 200 ms at 20 concurrent submitters; 0 errors at 100.
- * Environment: BENCH_BOT_LEVELS=1,20,100; BENCH_BOT_MIN_SUBMISSIONS=200 per level (at least 3 per submitter).
+ * Environment: BENCH_BOT_LEVELS=1,20,100; BENCH_BOT_MIN_SUBMISSIONS=200 per level (at least 3 per submitter);
+ * BENCH_BOT_CPU_PROF=<dir> writes a V8 CPU profile of the bot process there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -222,7 +223,9 @@ async function runLevel(
 
 /** Starts bench/botServerChild.js and reads its URLs from the first line it prints. */
 function startBotChild(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; botUrl: string; baselineUrl: string; stderr: () => string }> {
-  const child = spawn(process.execPath, [CHILD], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_BOT_CPU_PROF=<dir>: a V8 CPU profile of the bot process, to see where a submission's time goes.
+  const prof = process.env.BENCH_BOT_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_BOT_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, CHILD], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
