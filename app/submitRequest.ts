@@ -1,6 +1,7 @@
 import {
   auditEvent,
   formatLondonWeekdayTime,
+  IllegalTransitionError,
   londonLocalDate,
   TRAUMA_DESTINATIONS,
   validateCdImportRequest,
@@ -18,7 +19,7 @@ import {
   type ValidationResult,
 } from '../domain';
 import { ServiceDeskError } from '../integrations/servicedesk';
-import { StoreError, type RequestSummary } from '../store';
+import { StoreError, type RequestSummary, type TransitionOptions } from '../store';
 import { auditActor, hasRole, type AppActor } from './appActor';
 import type { AppDeps } from './deps';
 import { auditDenial } from './denials';
@@ -139,7 +140,7 @@ async function resumeIntake(deps: AppDeps, requestId: string, request: TransferR
         return { outcome: 'unavailable', message: appMessages.savedNotLogged, requestId };
       }
       const loggedEvent = auditEvent('request.logged', { at: now, actor: INTAKE, requestId, callRef }, { kind: request.kind });
-      await deps.store.requests.transition(requestId, 'logged', {
+      summary = await advance(deps, summary, 'logged', {
         actor: INTAKE,
         at: now,
         reason: 'logged with the service desk',
@@ -147,17 +148,15 @@ async function resumeIntake(deps: AppDeps, requestId: string, request: TransferR
         idempotencyKey: `${key}:logged`,
         audit: [loggedEvent],
       });
-      summary = { ...summary, status: 'logged', callRef };
     }
 
     if (summary.status === 'logged' && request.kind !== 'trauma') {
-      await deps.store.requests.transition(requestId, 'awaitingApproval', {
+      summary = await advance(deps, summary, 'awaitingApproval', {
         actor: INTAKE,
         at: now,
         reason: 'waiting for a service-desk analyst',
         idempotencyKey: `${key}:awaitingApproval`,
       });
-      summary = { ...summary, status: 'awaitingApproval' };
     }
   } catch (err) {
     return storeRefusal(deps, err, appMessages.savedNotLogged, requestId);
@@ -177,6 +176,21 @@ async function resumeIntake(deps: AppDeps, requestId: string, request: TransferR
     if (request.kind === 'trauma') return { outcome: 'unavailable', message: appMessages.savedNotStarted(callRef), requestId };
   }
   return accepted(deps, summary, request, callRef, replayed);
+}
+
+/**
+ * One intake step. A concurrent delivery of the same submission may take the step between our read and our write:
+ * the lifecycle then refuses ours (IllegalTransitionError), and the request as it now stands is the answer.
+ */
+async function advance(deps: AppDeps, summary: RequestSummary, to: RequestStatus, opts: TransitionOptions): Promise<RequestSummary> {
+  try {
+    await deps.store.requests.transition(summary.id, to, opts);
+  } catch (err) {
+    if (!(err instanceof IllegalTransitionError)) throw err;
+  }
+  const now = await deps.store.requests.getSummary(summary.id);
+  if (!now) throw new Error(`request ${summary.id} vanished during intake`);
+  return now;
 }
 
 function accepted(deps: AppDeps, summary: RequestSummary, request: TransferRequest, callRef: CallRef, replayed: boolean): AcceptedRequest {
