@@ -75,8 +75,8 @@ export function engineExamsOf(exams: ReadonlyArray<{ date: string; description?:
  */
 export async function resolveInstitution(iep: IepClient, organisation: string | undefined, callRef: string | undefined): Promise<IepInstitution> {
   if (!organisation) throw new PermanentStepError('NO_ORGANISATION', 'the request names no organisation');
-  const found = await iep.searchInstitutions(organisation, callRef ? { callRef } : {});
   const norm = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
+  const found = await iep.searchInstitutions(organisation.trim().replace(/\s+/g, ' '), callRef ? { callRef } : {});
   const exact = found.filter((i) => norm(i.name) === norm(organisation));
   if (exact.length === 1) return exact[0]!;
   if (exact.length === 0 && found.length === 1) return found[0]!;
