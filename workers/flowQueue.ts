@@ -37,10 +37,24 @@ export function execFlowJob(job: Pick<Job<FlowJobData>, 'name' | 'data'>, deps: 
  * Starts the flow worker. Its concurrency is per process: these steps are short or wait on delayed jobs, and the
  * capacity that matters (IEP threads) is held by the outbound and inbound queues.
  */
-export function initFlowWorker(connection: Redis, deps: FlowDeps, concurrency = 8): Worker<FlowJobData> {
-  return new Worker<FlowJobData>(QueueName.flow, (job, token) => runAsProcessor(QueueName.flow, job, token, deps, () => execFlowJob(job, deps)), {
+export function initFlowWorker(
+  connection: Redis,
+  deps: FlowDeps,
+  concurrency = 8,
+  exec: (job: Job<FlowJobData>, deps: FlowDeps) => Promise<StepOutcome> = execFlowJob,
+): Worker<FlowJobData> {
+  return new Worker<FlowJobData>(QueueName.flow, (job, token) => runAsProcessor(QueueName.flow, job, token, deps, () => exec(job, deps)), {
+    ...workerTuning(deps),
     connection,
     prefix: deps.prefix,
     concurrency,
   });
+}
+
+/**
+ * Lock and stall settings of every worker of ours: how soon a job whose worker died is picked up by another
+ * (lockDuration + stalledInterval; 30 s each by default, shortened in tests that kill workers).
+ */
+export function workerTuning(deps: Pick<FlowDeps, 'options'>): { lockDuration: number; stalledInterval: number } {
+  return { lockDuration: deps.options.lockDurationMs, stalledInterval: deps.options.stalledIntervalMs };
 }
