@@ -9,16 +9,16 @@
  * - ours, fix-up only, warm worker: fixUpStudy alone (the rewrite, no checks), like for like with dcmodify;
  * - dcmodify: `dcmodify -nb -m "(0010,0020)=S1234567" <files>` on a copy of the files (it rewrites them in place);
  * - cp: `cp -r` of the files.
- * Every contender runs ROUNDS times in rotating order, each after `sync` and a read of its input files; medians are
- * reported. Throughput is input bytes over time. Peak RSS is each child process's own maximum resident set
- * (GNU time, getrusage ru_maxrss), so the benchmark's memory never counts.
+ * Every contender runs 5 times (BENCH_DICOM_ROUNDS) in rotating order, each after `sync` and a read of its input
+ * files; medians are reported. Throughput is input bytes over time. Peak RSS is each child process's own maximum
+ * resident set (GNU time, getrusage ru_maxrss), so the benchmark's memory never counts.
  *
  * Where the files live: a tmpfs (/dev/shm) when it has room, because the comparison is of the programs, and on a
  * disk-backed folder writing gigabytes of new files is throttled by writeback (measured here: cp of the 3,000-instance
  * study at ~145 MB/s on disk against ~600 MB/s in tmpfs), which would measure the virtual disk instead.
  *
  * Targets (issue 5): ours (import, warm worker) >= 50% of dcmodify's throughput; peak RSS < 150 MB.
- * Environment: BENCH_DICOM_INSTANCES=300,3000, BENCH_DICOM_ROUNDS=3, BENCH_DICOM_DIR (work folder; removed after).
+ * Environment: BENCH_DICOM_INSTANCES=300,3000, BENCH_DICOM_ROUNDS=5, BENCH_DICOM_DIR (work folder; removed after).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -155,7 +155,7 @@ async function benchStudy(instances: number, rounds: number) {
 async function main(): Promise<void> {
   const machine = machineFacts();
   const sizes = (process.env.BENCH_DICOM_INSTANCES ?? '300,3000').split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
-  const rounds = Number(process.env.BENCH_DICOM_ROUNDS ?? 3);
+  const rounds = Number(process.env.BENCH_DICOM_ROUNDS ?? 5);
   console.log(`dicom bench: ${sizes.join(' and ')} instances of 512x512 16-bit CT, ${rounds} rounds; ${machine.cores} cores, node ${machine.node}, load ${machine.loadAverage.join(' ')}`);
 
   const studies = [];

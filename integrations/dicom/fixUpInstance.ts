@@ -1,4 +1,4 @@
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
 import { fdIo, readAt } from './fdIo';
 import { FileWindowSource } from './byteSource';
 import { DicomFileError, DicomRewriteConfigError, fromFsError } from './errors';
@@ -58,6 +58,10 @@ async function writeAll(fd: number, buffers: Buffer[], outPath: string): Promise
  * `outPath + '.partial'` and renames, so a reader never sees half a file; on failure nothing is left behind.
  * Throws DicomFileError (with `path`), or DicomRewriteConfigError for bad settings.
  *
+ * The bulk reads and writes go through the thread pool; open, stat, close and rename are synchronous: each takes
+ * microseconds on a local file system, and a thread-pool round trip for each cost more than the call itself (on the
+ * 3,000-instance bench study, 6 of 8 hand-offs per instance).
+ *
  * `buffer` lets a caller reuse one copy buffer per worker (at least 64 KiB; COPY_CHUNK by default).
  */
 export async function fixUpInstance(
@@ -71,10 +75,11 @@ export async function fixUpInstance(
   let input: number | undefined;
   let output: number | undefined;
   try {
-    input = await fdIo.open(inPath, 'r');
-    // A first read shorter than the buffer is the whole file: most instances need no stat at all.
-    const firstLength = await readAt(input, buf, buf.length, 0);
-    const size = firstLength < buf.length ? firstLength : (await fdIo.fstat(input)).size;
+    input = fs.openSync(inPath, 'r');
+    // One read of up to the buffer's size. A regular file reads short only at its end, so a short read is the whole
+    // file and needs no stat; a longer file is stat-ed and streamed.
+    const firstLength = await fdIo.read(input, buf, 0, buf.length, 0);
+    const size = firstLength < buf.length ? firstLength : fs.fstatSync(input).size;
     const header = parseDicomHeader(new FileWindowSource(input, size, { start: 0, bytes: buf.subarray(0, firstLength) }));
     const problem = instanceProblems(header)[0];
     if (problem) throw problem;
@@ -85,9 +90,11 @@ export async function fixUpInstance(
     const parts: HeaderPart[] = [...plan.parts];
     if (header.headerEnd < size) parts.push({ start: header.headerEnd, end: size });
 
-    output = await fdIo.open(partial, 'w').catch((err: unknown) => {
+    try {
+      output = fs.openSync(partial, 'w');
+    } catch (err) {
       throw fromFsError(err, outPath, 'output');
-    });
+    }
     let pending: Buffer[] = [];
     let bytesOut = 0;
     // How many leading bytes of the file `buf` still holds; 0 once it has been reused for streaming.
@@ -115,11 +122,13 @@ export async function fixUpInstance(
       }
     }
     await writeAll(output, pending, outPath);
-    await fdIo.close(output);
+    fs.closeSync(output);
     output = undefined;
-    await fdIo.rename(partial, outPath).catch((err: unknown) => {
+    try {
+      fs.renameSync(partial, outPath);
+    } catch (err) {
       throw fromFsError(err, outPath, 'output');
-    });
+    }
     return {
       sopInstanceUid: header.sopInstanceUid ?? '',
       studyInstanceUid: header.studyInstanceUid ?? '',
@@ -128,13 +137,21 @@ export async function fixUpInstance(
       modifiedTags: plan.modifiedTags,
     };
   } catch (err) {
-    if (output !== undefined) await fdIo.close(output).catch(() => undefined);
+    if (output !== undefined) closeQuietly(output);
     output = undefined;
-    await fs.rm(partial, { force: true }).catch(() => undefined);
+    fs.rmSync(partial, { force: true });
     if (err instanceof DicomRewriteConfigError) throw err;
     throw fromFsError(err, inPath);
   } finally {
-    if (input !== undefined) await fdIo.close(input).catch(() => undefined);
+    if (input !== undefined) closeQuietly(input);
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    /* already failing: the first error is the one to report */
   }
 }
 
