@@ -5,7 +5,7 @@
  * fixup: fixUpStudy only (the rewrite, no checks), comparable to dcmodify's single change.
  * --warmup DIR: first run the same mode 5 times on another study (untimed), as a long-lived worker would have, so the
  * timed run sees warm JIT-compiled code rather than Node's start-up and V8's compilation.
- * Prints one JSON line: { mode, decision, instances, bytes, engineMs, maxRssKb }.
+ * Prints one JSON line: { mode, decision, instances, bytes, engineMs, cpuMs (of the timed run), maxRssKb }.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -58,10 +58,12 @@ async function main(): Promise<void> {
     }
   }
   const t0 = nowMs();
+  const cpu0 = process.cpuUsage();
   const r = await run(values.mode, values.in, values.out, concurrency);
   const engineMs = nowMs() - t0;
+  const cpu = process.cpuUsage(cpu0); // every thread of this process: the thread pool's reads and writes included
   // ru_maxrss of this process: the whole run (warm-up included), Node's own baseline included.
-  console.log(JSON.stringify({ mode: values.mode, ...r, engineMs, maxRssKb: process.resourceUsage().maxRSS }));
+  console.log(JSON.stringify({ mode: values.mode, ...r, engineMs, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKb: process.resourceUsage().maxRSS }));
 }
 
 main().catch((err: unknown) => {

@@ -64,20 +64,22 @@ export interface ChildRun {
   wallMs: number;
   /** Peak resident set size of the child alone, from /usr/bin/time (getrusage ru_maxrss). */
   maxRssKb: number;
+  /** CPU time of the child (user + system, all its threads): steadier than wall time on a shared machine. */
+  cpuMs: number;
   exitCode: number;
   stdout: string;
   stderr: string;
 }
 
 /**
- * Runs a command under GNU time (/usr/bin/time -f %M) and measures its wall time from here. The child's own peak
- * RSS is what getrusage reports for it, so the parent's memory never counts.
+ * Runs a command under GNU time (/usr/bin/time -f '%M %U %S') and measures its wall time from here. The child's own
+ * peak RSS and CPU time are what getrusage reports for it, so the parent's never count.
  */
 export function runMeasured(command: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<ChildRun> {
   const rssFile = path.join(os.tmpdir(), `bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   return new Promise((resolve, reject) => {
     const t0 = nowMs();
-    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rssFile, command, ...args], {
+    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, command, ...args], {
       env: { ...process.env, ...opts.env },
       cwd: opts.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -90,14 +92,17 @@ export function runMeasured(command: string, args: readonly string[], opts: { en
     child.on('close', (code) => {
       const wallMs = nowMs() - t0;
       let maxRssKb = Number.NaN;
+      let cpuMs = Number.NaN;
       try {
         const lines = fs.readFileSync(rssFile, 'utf8').trim().split('\n');
-        maxRssKb = Number(lines[lines.length - 1]);
+        const [rss, user, sys] = (lines[lines.length - 1] ?? '').split(' ').map(Number);
+        maxRssKb = rss ?? Number.NaN;
+        cpuMs = ((user ?? Number.NaN) + (sys ?? Number.NaN)) * 1000;
         fs.rmSync(rssFile, { force: true });
       } catch {
         /* time could not run: reported as NaN */
       }
-      resolve({ wallMs, maxRssKb, exitCode: code ?? -1, stdout, stderr });
+      resolve({ wallMs, maxRssKb, cpuMs, exitCode: code ?? -1, stdout, stderr });
     });
   });
 }
