@@ -92,20 +92,25 @@ describe('IEP capacity across three worker processes', () => {
     // Standard transfers hold their threads for a long time: only the reserved thread is free.
     await start(60_000, 200);
     await add(outbound, 'outbound.send', 500, BULLMQ_PRIORITY.standard, 'backlog');
-    const deadline = Date.now() + 10_000;
-    while (Number(await redis.get(probeKeys(prefix, 'outbound').activeShared)) < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(Number(await redis.get(probeKeys(prefix, 'outbound').activeShared))).toBe(4);
+    const shared = () => redis.get(probeKeys(prefix, 'outbound').activeShared).then(Number);
+    const fullBy = Date.now() + 30_000;
+    while ((await shared()) < 4 && Date.now() < fullBy) await new Promise((r) => setTimeout(r, 50));
+    expect(await shared()).toBe(4);
+    const latencies: Record<string, number> = {};
     for (const [tag, priority] of [['bluelight', BULLMQ_PRIORITY.blueLight], ['trauma', BULLMQ_PRIORITY.clinicalEmergency]] as const) {
       await add(outbound, 'outbound.send', 1, priority, tag);
       const id = stepJobId({ requestId: `${tag}-0`, run: 0 }, 'outbound.send');
+      const giveUp = Date.now() + 30_000;
       let started: Start | undefined;
-      while (!started && Date.now() < deadline + 10_000) {
+      while (!started && Date.now() < giveUp) {
         started = (await starts('outbound')).find((s) => s.jobId === id);
         if (!started) await new Promise((r) => setTimeout(r, 20));
       }
-      expect(started).toBeDefined();
-      expect(started!.startedAt - started!.addedAt).toBeLessThan(5_000);
+      latencies[tag] = started ? started.startedAt - started.addedAt : Number.POSITIVE_INFINITY;
     }
+    // Both figures in the failure message, if there is one.
+    expect(latencies).toEqual({ bluelight: expect.any(Number), trauma: expect.any(Number) });
+    expect(Math.max(latencies.bluelight!, latencies.trauma!)).toBeLessThan(5_000);
     // Still only 4 standard running, and the backlog waits.
     expect((await maxOf('outbound')).shared).toBe(4);
     expect(await outbound.getPrioritizedCount()).toBeGreaterThanOrEqual(490);
