@@ -112,8 +112,12 @@ async function raiseItem(deps: FlowDeps, tx: IepTransaction): Promise<boolean> {
   }
   const item = await readUnsolicitedItem(deps, unsolicitedItemId(tx.id));
   if (!item || (item.state !== 'open' && item.state !== 'asked')) return false;
-  // Re-sent on a repeat (the first attempt may have stopped before it): the notice dedupes on its key.
-  await deps.notifier.notifyChannel({ topic: 'unsolicitedImages', requestId: item.itemId, status: 'onIep' });
+  // Told once: `notified` is set after the notice is queued, so a crash between the two re-sends it on the next poll
+  // (the notice dedupes on its key) and an item still open tomorrow is not announced again every day.
+  if ((await deps.redis.hget(key, 'notified')) !== '1') {
+    await deps.notifier.notifyChannel({ topic: 'unsolicitedImages', requestId: item.itemId, status: 'onIep' });
+    await deps.redis.hset(key, 'notified', '1');
+  }
   const received = new Date(item.receivedAt);
   await addTimer(deps, { timer: 'unsolicited.warning', itemId: item.itemId, anchor: item.receivedAt, dueAt: new Date(received.getTime() + ON_IEP_WARNING_MS).toISOString() });
   await addTimer(deps, {

@@ -1,6 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { isTerminal } from '../../domain';
 import type { IepTransaction } from '../../integrations/iep';
+import { PacsStudyNotFoundError } from '../../integrations/pacs';
 import { advance } from '../advance';
 import { batchMayDownload } from '../calendarGate';
 import type { FlowDeps } from '../flowDeps';
@@ -39,6 +41,7 @@ export async function importDownloadStep(ref: FlowRef, deps: FlowDeps): Promise<
     if (wait) return later(wait.getTime() - now.getTime(), 'Batch: waiting for the overnight window', wait);
 
     const tx = await followDownload(deps, ref, iepTransactionId, ctx);
+    if (!tx) return done('request ended while IEP was downloading');
     if (tx.status !== 'Delivered') {
       await endUnsuccessfully(deps, ref, tx);
       return done(`IEP status ${tx.status}`);
@@ -50,7 +53,12 @@ export async function importDownloadStep(ref: FlowRef, deps: FlowDeps): Promise<
     await fs.rm(workDir, { recursive: true, force: true });
     const files: string[] = [];
     for (const study of tx.studies) {
-      const got = await deps.gateway.retrieveStudy(study.studyInstanceUid, path.join(workDir, 'in', study.studyInstanceUid), ctx);
+      const got = await deps.gateway.retrieveStudy(study.studyInstanceUid, path.join(workDir, 'in', study.studyInstanceUid), ctx).catch((err: unknown) => {
+        // IEP says Delivered, yet the gateway does not hold it (yet): its C-STORE may still be landing. Retried; when
+        // attempts run out the analysts are told.
+        if (err instanceof PacsStudyNotFoundError) throw Object.assign(new Error('the IEP gateway does not hold a delivered study yet'), { retryable: true });
+        throw err;
+      });
       files.push(...got.instances.map((i) => i.file));
     }
     const result = await importIntoPacs(deps, ref, stored, files, { outDir: path.join(workDir, 'out'), ...(stored.organisation ? { sourceOrganisation: stored.organisation } : {}) });
@@ -75,7 +83,7 @@ export async function importDownloadStep(ref: FlowRef, deps: FlowDeps): Promise<
  * Asks IEP to download (once On IEP) and follows it while holding the inbound thread. Gives the thread back with a
  * retryable error after options.threadHoldMaxMs, so a stuck download cannot hold one of four threads for ever.
  */
-async function followDownload(deps: FlowDeps, ref: FlowRef, txId: string, ctx: { callRef?: string }): Promise<IepTransaction> {
+async function followDownload(deps: FlowDeps, ref: FlowRef, txId: string, ctx: { callRef?: string }): Promise<IepTransaction | undefined> {
   const deadline = Date.now() + deps.options.threadHoldMaxMs;
   let tx = await deps.iep.getTransaction(txId, ctx);
   if (tx.status === 'On IEP') tx = await deps.iep.requestDownload(txId, ctx);
@@ -89,6 +97,9 @@ async function followDownload(deps: FlowDeps, ref: FlowRef, txId: string, ctx: {
     if (tx.status === 'Delivered' || tx.status === 'Failed' || tx.status === 'Purged' || tx.status === 'Decline') return tx;
     if (Date.now() > deadline) throw Object.assign(new Error('the IEP download is taking long: the inbound thread is given back and the step retried'), { retryable: true });
     await sleep(deps.options.threadPollMs);
+    // Cancelled meanwhile (or the request is gone): give the thread back now.
+    const summary = await deps.store.requests.getSummary(ref.requestId);
+    if (!summary || isTerminal(summary.status)) return undefined;
     tx = await deps.iep.getTransaction(txId, ctx);
   }
 }

@@ -1,4 +1,4 @@
-import { reprocessStatus, type RequestStatus } from '../../domain';
+import { isTerminal, reprocessStatus, type RequestStatus } from '../../domain';
 import { iepPriorityFor, type IepTransaction, type NewIepTransfer } from '../../integrations/iep';
 import type { StoredRequest } from '../../store';
 import { advance } from '../advance';
@@ -44,6 +44,7 @@ export async function outboundSendStep(ref: FlowRef, deps: FlowDeps): Promise<St
   if (!txId) throw new PermanentStepError('NO_IEP_TRANSACTION', `run ${ref.run} of request ${ref.requestId} has no IEP transaction`);
 
   const tx = await followUpload(deps, ref, txId, ctx);
+  if (!tx) return done('request ended while IEP was uploading');
   if (tx.status === 'On IEP' || tx.status === 'Delivered') {
     await advance(deps, ref, 'onIep', { why: 'IEP status On IEP: the receiver may download', audit: [{ type: 'iep.statusSeen', facts: { iepStatus: tx.status } }] });
     if (stored.kind === 'export' && stored.callRef) {
@@ -105,7 +106,7 @@ async function transferOf(deps: FlowDeps, ref: FlowRef, stored: StoredRequest, c
 }
 
 /** Follows the upload while holding the outbound thread; gives it back (retryable) after options.threadHoldMaxMs. */
-async function followUpload(deps: FlowDeps, ref: FlowRef, txId: string, ctx: { callRef?: string }): Promise<IepTransaction> {
+async function followUpload(deps: FlowDeps, ref: FlowRef, txId: string, ctx: { callRef?: string }): Promise<IepTransaction | undefined> {
   const deadline = Date.now() + deps.options.threadHoldMaxMs;
   let started = false;
   for (;;) {
@@ -117,5 +118,8 @@ async function followUpload(deps: FlowDeps, ref: FlowRef, txId: string, ctx: { c
     if (tx.status === 'On IEP' || tx.status === 'Delivered' || tx.status === 'Failed' || tx.status === 'Decline' || tx.status === 'Purged') return tx;
     if (Date.now() > deadline) throw Object.assign(new Error('the IEP upload is taking long: the outbound thread is given back and the step retried'), { retryable: true });
     await sleep(deps.options.threadPollMs);
+    // Cancelled meanwhile (or the request is gone): give the thread back now.
+    const summary = await deps.store.requests.getSummary(ref.requestId);
+    if (!summary || isTerminal(summary.status)) return undefined;
   }
 }

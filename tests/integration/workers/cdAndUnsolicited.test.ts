@@ -91,7 +91,12 @@ describe('CD import and images on IEP with no request (2.4)', () => {
     expect(await poll()).toEqual({ kind: 'done', detail: expect.stringMatching(/new: 0$/) });
     const itemId = unsolicitedItemId(created.id);
     expect(await readUnsolicitedItem(deps, itemId)).toMatchObject({ state: 'open', institutionName: 'Spire Leicester', studyCount: 1, modalities: ['CT'] });
-    expect((await h.notices()).filter((n) => n.type === 'channel' && n.notice.topic === 'unsolicitedImages' && n.notice.requestId === itemId)).toHaveLength(1);
+    const itemNotices = async () => (await h.notices()).filter((n) => n.type === 'channel' && n.notice.topic === 'unsolicitedImages' && n.notice.requestId === itemId);
+    expect(await itemNotices()).toHaveLength(1);
+    // A day later the notify job has gone (kept 24 h); the item is still open, and is not announced again.
+    await h.notifyQueue.remove(`channel.unsolicitedImages.${itemId}.onIep`);
+    await poll();
+    expect(await itemNotices()).toHaveLength(0);
 
     expect((await askSenderForDetails(deps, itemId)).outcome).toBe('done');
     await askSenderForDetails(deps, itemId);

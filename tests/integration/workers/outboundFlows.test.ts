@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { reprocess } from '../../../app';
+import { cancel, reprocess } from '../../../app';
 import type { AppActor } from '../../../app/appActor';
 import { generateStudy } from '../../../sandbox/dicom-generator/generateStudy';
 import { confirmExportStudies } from '../../../workers/steps/exportFind';
 import { seedStudy } from '../iep/iepFixtures';
 import { uhlOrthanc } from '../../support/services';
-import { exportOf, FlowHarness, MIN, radiologistId, traumaOf } from './support/flowHarness';
+import { analyst, exportOf, FlowHarness, MIN, radiologistId, traumaOf } from './support/flowHarness';
 
 const radiologist: AppActor = { aadObjectId: radiologistId, roles: ['requester', 'radiologist'] };
 
@@ -81,6 +81,20 @@ describe('outbound flows: export (find, confirm, send, follow) and trauma (clini
     await h.waitFor(requestId, 'completed', { simStepMs: 5 * MIN, timeoutMs: 40_000 });
     const { iepTransactionId } = await deps.flowState.get({ requestId, run: 0 });
     expect((await deliveries(h)).filter((d) => d.transactionId === iepTransactionId)).toEqual([expect.objectContaining({ studyInstanceUids: [b] })]);
+  });
+
+  it('export cancelled by an analyst while IEP uploads: the outbound thread is given back at once', async () => {
+    const p = h.patients[4]!;
+    await seedStudy(uhlOrthanc().restUrl, { ...p, remoteId: p.sNumber }, '2026-01-22', 'CT', 1);
+    const { requestId } = await h.submit(exportOf(p, ['2026-01-22']));
+    await h.approve(requestId);
+    await h.waitFor(requestId, 'iepNew'); // the simulator's clock stands still: the upload never ends by itself
+    const job = await h.running!.deps!.queues.outbound.getJob(`${requestId}.outbound.send`);
+    expect(await job!.getState()).toBe('active');
+    expect((await cancel(h.app(), analyst, requestId, `cancel:${requestId}`)).outcome).toBe('done');
+    for (let i = 0; i < 100 && (await job!.getState()) === 'active'; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await job!.getState()).toBe('completed');
+    expect(await h.status(requestId)).toBe('cancelled');
   });
 
   it('trauma: no approval, clinical-emergency priority to NUH Radiology PACS, only the picked studies', async () => {
