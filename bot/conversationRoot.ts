@@ -116,7 +116,17 @@ export function startConversation(config: AppConfig, logger: Logger, redis: Redi
   };
   const postedCards = new PostedCards(redis, prefix);
   const staffNames = new StaffNames(redis, prefix);
-  const sender = new ProactiveSender({ adapter, appId: config.bot.appId ?? '', conversations: store.conversations, limiter: new ConversationRateLimiter(redis, prefix), logger, now });
+  const sender = new ProactiveSender({
+    adapter,
+    appId: config.bot.appId ?? '',
+    conversations: store.conversations,
+    limiter: new ConversationRateLimiter(redis, prefix),
+    logger,
+    now,
+    ...(config.roles.serviceDeskChannelId
+      ? { channelFallback: { channelId: config.roles.serviceDeskChannelId, approverAadObjectIds: config.roles.approverAadObjectIds } }
+      : {}),
+  });
   const wiring: ConversationWiring = {
     services: { app, postedCards, sender, staffNames, localId: { pattern: config.localIdPattern }, logger },
     roles: new RoleResolver(config.roles, logger, opts.membership),

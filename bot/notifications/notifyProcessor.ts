@@ -1,3 +1,4 @@
+import { TeamsSendError } from './teamsErrors';
 import type { Job, Queue } from 'bullmq';
 import { DECISION_REASONS, type RequestStatusView } from '../../app';
 import {
@@ -199,6 +200,9 @@ async function notifyChannel(deps: NotifyProcessorDeps, notice: ChannelNotice): 
   const ids = requestId ? { at: deps.now(), actor: SYSTEM, requestId, ...(notice.callRef ? { callRef: notice.callRef } : {}) } : undefined;
   if (!sent.delivered) {
     deps.logger.error({ topic: notice.topic, requestId, reason: sent.reason }, 'the service-desk channel could not be reached');
+    // An approval card must not be lost because no channel reference exists yet: retry (with the notify queue's
+    // backoff) until one does. A 403 (app removed from the team) is final and audited.
+    if (sent.reason === 'noConversation') throw new TeamsSendError(undefined, true);
     if (ids) await audit(deps, auditEvent('notification.failed', ids, { audience: 'channel', reason: sent.reason }));
     return `channel:${sent.reason}`;
   }

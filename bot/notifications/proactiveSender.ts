@@ -37,6 +37,12 @@ export interface ProactiveSenderOptions {
   limiter: ConversationRateLimiter;
   logger: Logger;
   now?: () => Date;
+  /**
+   * When no activity from the service-desk channel has been seen yet, the channel can still be reached: Teams
+   * addresses a channel by its id (config SERVICE_DESK_CHANNEL_ID) on the tenant's serviceUrl, which any approver's
+   * personal-chat reference carries. (In the sandbox this also routes channel posts to the analyst's Playground.)
+   */
+  channelFallback?: { channelId: string; approverAadObjectIds: readonly string[] };
 }
 
 /**
@@ -94,8 +100,18 @@ export class ProactiveSender {
     return { delivered: true, conversationId, activityId };
   }
 
-  private referenceOf(target: ProactiveTarget): Promise<StoredConversationReference | undefined> {
-    return target.audience === 'user' ? this.opts.conversations.getForUser(target.aadObjectId) : this.opts.conversations.getForChannel();
+  private async referenceOf(target: ProactiveTarget): Promise<StoredConversationReference | undefined> {
+    if (target.audience === 'user') return this.opts.conversations.getForUser(target.aadObjectId);
+    const stored = await this.opts.conversations.getForChannel();
+    if (stored || !this.opts.channelFallback) return stored;
+    const { channelId, approverAadObjectIds } = this.opts.channelFallback;
+    for (const aadObjectId of approverAadObjectIds) {
+      const personal = await this.opts.conversations.getForUser(aadObjectId);
+      if (!personal || (personal as { undeliverable?: unknown }).undeliverable) continue;
+      const { user: _user, ...rest } = personal as StoredConversationReference & { user?: unknown };
+      return { ...rest, conversation: { ...personal.conversation, id: channelId, conversationType: 'channel', isGroup: true } } as StoredConversationReference;
+    }
+    return undefined;
   }
 
   private async markUndeliverable(target: ProactiveTarget, reference: StoredConversationReference, status: number): Promise<void> {
