@@ -24,7 +24,13 @@ export interface FlowJobData {
 /** The queues a step may add the next step to. */
 export interface FlowQueues {
   flow: Queue<FlowJobData>;
+  /** Outbound transfers in the shared lanes (4 threads). */
   outbound: Queue<FlowJobData>;
+  /**
+   * Outbound transfers at Blue Light or trauma priority (may use the fifth thread). Optional for producers built before
+   * it existed: emergencyQueueOf() then makes it from the outbound queue's connection and prefix.
+   */
+  outboundEmergency?: Queue<FlowJobData>;
   inbound: Queue<FlowJobData>;
   timers: Queue;
 }
@@ -55,6 +61,10 @@ export interface FlowOptions {
   /** Attempts and first backoff of every step (ITB_STEP_ATTEMPTS, ITB_STEP_BACKOFF_MS). */
   stepAttempts: number;
   stepBackoffMs: number;
+  /** BullMQ lock of an active job, renewed while it runs; a dead worker's job is retried after it lapses (30 s). */
+  lockDurationMs: number;
+  /** How often workers look for such stalled jobs (30 s). */
+  stalledIntervalMs: number;
 }
 
 export const DEFAULT_FLOW_OPTIONS: FlowOptions = {
@@ -71,6 +81,8 @@ export const DEFAULT_FLOW_OPTIONS: FlowOptions = {
   admissionBackoffMs: 250,
   stepAttempts: 8,
   stepBackoffMs: 5_000,
+  lockDurationMs: 30_000,
+  stalledIntervalMs: 30_000,
 };
 
 /** Everything a step needs, handed in by initWorkers (or a test). */

@@ -7,7 +7,7 @@ import { createFlowQueue } from './flowQueue';
 import { QueueFlowStarter } from './flowStarter';
 import { FlowStateStore } from './flowState';
 import { createInboundQueue } from './inboundQueue';
-import { createOutboundQueue } from './outboundQueue';
+import { createOutboundEmergencyQueue, createOutboundQueue } from './outboundQueue';
 import { createTimerQueue } from './timerQueue';
 
 /** The flow starter for a process that only enqueues (the bot), and how to close its queues. */
@@ -27,6 +27,7 @@ export function createFlowProducer(redis: Redis, config: Pick<AppConfig, 'mode' 
   const queues = {
     flow: createFlowQueue(redis, prefix),
     outbound: createOutboundQueue(redis, prefix),
+    outboundEmergency: createOutboundEmergencyQueue(redis, prefix),
     inbound: createInboundQueue(redis, prefix),
     timers: createTimerQueue(redis, prefix) as never,
   };

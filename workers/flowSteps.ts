@@ -1,6 +1,7 @@
 import { BULLMQ_PRIORITY, type PriorityLane } from '../domain';
 import type { FlowDeps, FlowJobData, FlowQueues } from './flowDeps';
 import { stepJobId, type FlowRef } from './flowRef';
+import { emergencyQueueOf, isEmergencyLane } from './outboundLanes';
 
 /** Every step of every flow, and the queue it runs in. */
 export const STEP_QUEUE = {
@@ -12,7 +13,7 @@ export const STEP_QUEUE = {
   'outbound.watch': 'flow',
   'cd.import': 'flow',
   'ris.register': 'flow',
-} as const satisfies Record<string, keyof Omit<FlowQueues, 'timers'>>;
+} as const satisfies Record<string, keyof Omit<FlowQueues, 'timers' | 'outboundEmergency'>>;
 
 export type FlowStep = keyof typeof STEP_QUEUE;
 
@@ -26,7 +27,9 @@ export function isFlowStep(name: string): name is FlowStep {
  * names a deliberate second pass of the same step (e.g. the analyst pointed a CD import at new contents).
  */
 export async function addStep(deps: Pick<FlowDeps, 'queues'>, ref: FlowRef, step: FlowStep, lane: PriorityLane, again?: string): Promise<void> {
-  const queue = deps.queues[STEP_QUEUE[step]];
+  const which = STEP_QUEUE[step];
+  // Blue Light and trauma transfers go to the emergency outbound queue, which may use the reserved thread (2.3d).
+  const queue = which === 'outbound' && isEmergencyLane(lane) ? emergencyQueueOf(deps.queues) : deps.queues[which];
   const data: FlowJobData = { requestId: ref.requestId, run: ref.run };
   await queue.add(step, data, { jobId: stepJobId(ref, again ? `${step}.${again}` : step), priority: BULLMQ_PRIORITY[lane] });
 }

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { IEP_THREADS } from '../domain';
 import { execStep } from './execStep';
 import type { FlowDeps, FlowJobData } from './flowDeps';
-import { flowJobOptions } from './flowQueue';
+import { flowJobOptions, workerTuning } from './flowQueue';
 import { startWith } from './outboundQueue';
 import { QueueName } from './queueNames';
 import { runAsProcessor } from './stepRunner';
@@ -25,11 +25,15 @@ export function execInboundJob(job: Pick<Job<FlowJobData>, 'name' | 'data'>, dep
 }
 
 /** Starts an inbound worker once the queue's global concurrency is set (idempotent); `ready` resolves when it runs. */
-export function initInboundWorker(connection: Redis, deps: FlowDeps): Worker<FlowJobData> & { ready: Promise<void> } {
+export function initInboundWorker(
+  connection: Redis,
+  deps: FlowDeps,
+  exec: (job: Job<FlowJobData>, deps: FlowDeps) => Promise<StepOutcome> = execInboundJob,
+): Worker<FlowJobData> & { ready: Promise<void> } {
   const worker = new Worker<FlowJobData>(
     QueueName.iepInbound,
-    (job, token) => runAsProcessor(QueueName.iepInbound, job, token, deps, () => execInboundJob(job, deps)),
-    { connection, prefix: deps.prefix, concurrency: IEP_THREADS.inbound, autorun: false },
+    (job, token) => runAsProcessor(QueueName.iepInbound, job, token, deps, () => exec(job, deps)),
+    { ...workerTuning(deps), connection, prefix: deps.prefix, concurrency: IEP_THREADS.inbound, autorun: false },
   );
   return Object.assign(worker, { ready: startWith(worker, () => deps.queues.inbound.setGlobalConcurrency(IEP_THREADS.inbound)) });
 }

@@ -18,7 +18,7 @@ import { FlowStateStore } from './flowState';
 import { OrthancGatewayStudies } from './gatewayStudies';
 import { createInboundQueue, initInboundWorker } from './inboundQueue';
 import { createNotifyQueue, QueueNotifier } from './notifyQueue';
-import { createOutboundQueue, initOutboundWorker } from './outboundQueue';
+import { createOutboundEmergencyQueue, createOutboundQueue, initOutboundWorker } from './outboundQueue';
 import { createRetentionQueue, initRetentionWorker, scheduleRetentionJob } from './retentionQueue';
 import { initSelfCheckWorker } from './selfCheckQueue';
 import { createTimerQueue, initTimerWorker, scheduleTimerHousekeeping } from './timerQueue';
@@ -50,8 +50,8 @@ export interface WorkerOverrides {
  * Starts every worker of this process. Config is passed in explicitly (STYLE: no globals). Workers get their own
  * blocking connection (maxRetriesPerRequest null); processors and producers share one command connection.
  *
- * Queues: self-check; the flows (flow, iep-outbound with global concurrency 5 and 1 emergency thread, iep-inbound with
- * 4, timers with its schedules); retention (the store's daily purge). The notify queue is a producer here: the bot
+ * Queues: self-check; the flows (flow; iep-outbound (4) and iep-outbound-emergency, 5 outbound threads in all with one
+ * kept for Blue Light and trauma; iep-inbound (4); timers with its schedules); retention (the store's daily purge). The notify queue is a producer here: the bot
  * process runs its worker.
  */
 export function initWorkers(config: AppConfig, logger: Logger, overrides: WorkerOverrides = {}): RunningWorkers {
@@ -71,14 +71,15 @@ export function initWorkers(config: AppConfig, logger: Logger, overrides: Worker
   if (run.flows) {
     deps = flowDepsFrom(config, logger, commands, overrides);
     const d = deps;
-    queues.push(d.queues.flow, d.queues.outbound, d.queues.inbound, d.queues.timers, ...(d.notifyQueue ? [d.notifyQueue] : []));
+    queues.push(d.queues.flow, d.queues.outbound, d.queues.outboundEmergency!, d.queues.inbound, d.queues.timers, ...(d.notifyQueue ? [d.notifyQueue] : []));
     closers.push(() => d.iep.close(), () => d.pacs.close(), () => d.gateway.close());
     flows = new QueueFlowStarter(d);
     workers.push(initFlowWorker(blocking, d, overrides.concurrency?.flow), initTimerWorker(blocking, d, overrides.concurrency?.timers));
     const outbound = initOutboundWorker(blocking, d);
+    const emergency = initOutboundWorker(blocking, d, undefined, 'emergency');
     const inbound = initInboundWorker(blocking, d);
-    workers.push(outbound, inbound);
-    starting.push(outbound.ready, inbound.ready);
+    workers.push(outbound, emergency, inbound);
+    starting.push(outbound.ready, emergency.ready, inbound.ready);
     if (run.schedules) {
       starting.push(
         scheduleTimerHousekeeping(d.queues.timers as never, overrides.schedules),
@@ -158,6 +159,7 @@ function flowDepsFrom(config: AppConfig, logger: Logger, commands: Redis, overri
     queues: {
       flow: createFlowQueue(commands, prefix, options.stepAttempts, options.stepBackoffMs),
       outbound: createOutboundQueue(commands, prefix, options.stepAttempts, options.stepBackoffMs),
+      outboundEmergency: createOutboundEmergencyQueue(commands, prefix, options.stepAttempts, options.stepBackoffMs),
       inbound: createInboundQueue(commands, prefix, options.stepAttempts, options.stepBackoffMs),
       timers: createTimerQueue(commands, prefix) as never,
     },

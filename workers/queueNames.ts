@@ -3,8 +3,10 @@ export const QueueName = {
   selfCheck: 'self-check',
   /** The steps of every transfer flow that hold no IEP thread (create request, follow, find studies, RIS...). */
   flow: 'flow',
-  /** Outbound IEP transfers (export, trauma): 5 at once across every worker, 1 kept for emergencies (2.3d). */
+  /** Outbound IEP transfers (export) in the shared lanes: 4 at once across every worker (2.3d). */
   iepOutbound: 'iep-outbound',
+  /** Outbound IEP transfers at Blue Light or trauma priority: may use the fifth, reserved thread. */
+  iepOutboundEmergency: 'iep-outbound-emergency',
   /** Inbound IEP downloads (import): 4 at once across every worker (2.3d). */
   iepInbound: 'iep-inbound',
   /** Deadlines and escalations as delayed jobs, and the IEP incoming poll. */

@@ -2,6 +2,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BULLMQ_PRIORITY } from '../domain';
 import type { FlowDeps } from './flowDeps';
+import { workerTuning } from './flowQueue';
 import { QueueName } from './queueNames';
 import { runAsProcessor } from './stepRunner';
 import { done, type StepOutcome } from './stepOutcome';
@@ -55,6 +56,6 @@ export function initTimerWorker(connection: Redis, deps: FlowDeps, concurrency =
   return new Worker<TimerQueueData>(
     QueueName.timers,
     (job, token) => runAsProcessor(QueueName.timers, job as Job<{ requestId?: string }>, token, deps, () => execTimerQueueJob(job, deps)),
-    { connection, prefix: deps.prefix, concurrency },
+    { ...workerTuning(deps), connection, prefix: deps.prefix, concurrency },
   );
 }

@@ -1,10 +1,11 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { BULLMQ_PRIORITY } from '../../../domain';
-import type { FlowJobData } from '../../../workers/flowDeps';
+import type { FlowJobData, FlowQueues } from '../../../workers/flowDeps';
+import { addStep } from '../../../workers/flowSteps';
 import { stepJobId } from '../../../workers/flowRef';
 import { createInboundQueue } from '../../../workers/inboundQueue';
-import { createOutboundQueue } from '../../../workers/outboundQueue';
+import { createOutboundEmergencyQueue, createOutboundQueue } from '../../../workers/outboundQueue';
 import { testRedisUrl, uniquePrefix } from '../../support/services';
 import { startChildWorker, type ChildWorker } from './support/childWorkers';
 import { probeKeys } from './support/probeKeys';
@@ -30,21 +31,22 @@ describe('IEP capacity across three worker processes', () => {
   const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
   let prefix: string;
   let outbound: Queue<FlowJobData>;
+  let emergency: Queue<FlowJobData>;
   let inbound: Queue<FlowJobData>;
   let children: ChildWorker[] = [];
 
   async function start(holdMs: number, urgentHoldMs?: number): Promise<void> {
     prefix = uniquePrefix('capacity');
     outbound = createOutboundQueue(redis, prefix);
+    emergency = createOutboundEmergencyQueue(redis, prefix);
     inbound = createInboundQueue(redis, prefix);
     children = await Promise.all([1, 2, 3].map(() => startChildWorker('capacity', { prefix, holdMs, urgentHoldMs })));
   }
   afterEach(async () => {
     await Promise.all(children.map((c) => c.stop()));
     children = [];
-    await outbound.obliterate({ force: true });
-    await inbound.obliterate({ force: true });
-    await Promise.all([outbound.close(), inbound.close()]);
+    for (const q of [outbound, emergency, inbound]) await q.obliterate({ force: true });
+    await Promise.all([outbound.close(), emergency.close(), inbound.close()]);
     const keys = await redis.keys(`${prefix}*`);
     if (keys.length) await redis.del(...keys);
   });
@@ -55,9 +57,11 @@ describe('IEP capacity across three worker processes', () => {
     all: Number(await redis.get(probeKeys(prefix, queue).max)),
     shared: Number(await redis.get(probeKeys(prefix, queue).maxShared)),
   });
+  /** The queues as a producer has them: the real addStep routes Blue Light and trauma to the emergency queue. */
+  const queues = () => ({ queues: { flow: outbound, outbound, outboundEmergency: emergency, inbound, timers: inbound } as unknown as FlowQueues });
   const add = (queue: Queue<FlowJobData>, name: string, n: number, priority: number, tag: string) =>
     queue.addBulk(Array.from({ length: n }, (_, i) => ({ name, data: { requestId: `${tag}-${i}`, run: 0 }, opts: { jobId: stepJobId({ requestId: `${tag}-${i}`, run: 0 }, name), priority } })));
-  async function drained(queue: Queue, n: number, ms: number): Promise<void> {
+  async function drained(queue: Queue<FlowJobData>, n: number, ms: number): Promise<void> {
     const deadline = Date.now() + ms;
     while ((await queue.getCompletedCount()) < n) {
       if (Date.now() > deadline) throw new Error(`only ${await queue.getCompletedCount()} of ${n} done: ${JSON.stringify(await queue.getJobCounts())}`);
@@ -69,9 +73,14 @@ describe('IEP capacity across three worker processes', () => {
     await start(400, 400);
     await add(outbound, 'outbound.send', 30, BULLMQ_PRIORITY.standard, 'std');
     await new Promise((r) => setTimeout(r, 600));
-    await add(outbound, 'outbound.send', 6, BULLMQ_PRIORITY.clinicalEmergency, 'trauma');
-    await add(outbound, 'outbound.send', 6, BULLMQ_PRIORITY.blueLight, 'bl');
-    await drained(outbound, 42, 60_000);
+    // Blue Light and trauma go to the emergency queue (workers/flowSteps addStep): 12 of them at once, to press on
+    // the total of 5 from the emergency side too.
+    for (let i = 0; i < 6; i++) {
+      await addStep(queues(), { requestId: `trauma-${i}`, run: 0 }, 'outbound.send', 'clinicalEmergency');
+      await addStep(queues(), { requestId: `bl-${i}`, run: 0 }, 'outbound.send', 'blueLight');
+    }
+    await drained(outbound, 30, 60_000);
+    await drained(emergency, 12, 60_000);
     const max = await maxOf('outbound');
     expect(max.all).toBe(5);
     expect(max.shared).toBe(4);
@@ -97,8 +106,8 @@ describe('IEP capacity across three worker processes', () => {
     while ((await shared()) < 4 && Date.now() < fullBy) await new Promise((r) => setTimeout(r, 50));
     expect(await shared()).toBe(4);
     const latencies: Record<string, number> = {};
-    for (const [tag, priority] of [['bluelight', BULLMQ_PRIORITY.blueLight], ['trauma', BULLMQ_PRIORITY.clinicalEmergency]] as const) {
-      await add(outbound, 'outbound.send', 1, priority, tag);
+    for (const [tag, lane] of [['bluelight', 'blueLight'], ['trauma', 'clinicalEmergency']] as const) {
+      await addStep(queues(), { requestId: `${tag}-0`, run: 0 }, 'outbound.send', lane);
       const id = stepJobId({ requestId: `${tag}-0`, run: 0 }, 'outbound.send');
       const giveUp = Date.now() + 30_000;
       let started: Start | undefined;

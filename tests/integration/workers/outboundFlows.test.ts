@@ -5,6 +5,7 @@ import { cancel, reprocess } from '../../../app';
 import type { AppActor } from '../../../app/appActor';
 import { generateStudy } from '../../../sandbox/dicom-generator/generateStudy';
 import { confirmExportStudies } from '../../../workers/steps/exportFind';
+import { QueueFlowStarter } from '../../../workers/flowStarter';
 import { seedStudy } from '../iep/iepFixtures';
 import { uhlOrthanc } from '../../support/services';
 import { analyst, exportOf, FlowHarness, MIN, radiologistId, traumaOf } from './support/flowHarness';
@@ -103,7 +104,12 @@ describe('outbound flows: export (find, confirm, send, follow) and trauma (clini
     const head = await seedStudy(uhlOrthanc().restUrl, local, '2026-03-11', 'CT', 1);
     const other = await seedStudy(uhlOrthanc().restUrl, local, '2026-03-11', 'CR', 1);
     const { requestId, callRef } = await h.submit(traumaOf(p, [head]));
-    await h.running!.flows!.start(requestId, { lane: 'clinicalEmergency' });
+    // Started as a bot process that built its queues before the emergency queue existed: still routed to it.
+    const deps = h.running!.deps!;
+    const botStarter = new QueueFlowStarter({ store: deps.store, flowState: deps.flowState, clock: deps.clock, redis: deps.redis, prefix: deps.prefix, queues: { flow: deps.queues.flow, outbound: deps.queues.outbound, inbound: deps.queues.inbound, timers: deps.queues.timers } });
+    await botStarter.start(requestId, { lane: 'clinicalEmergency' });
+    expect(await deps.queues.outboundEmergency!.getJob(`${requestId}.outbound.send`)).toBeDefined();
+    expect(await deps.queues.outbound.getJob(`${requestId}.outbound.send`)).toBeUndefined();
     await h.waitFor(requestId, 'completed', { simStepMs: 2 * MIN, timeoutMs: 40_000 });
     const { iepTransactionId } = await h.running!.deps!.flowState.get({ requestId, run: 0 });
     expect(h.sim.portal.get(iepTransactionId!)).toMatchObject({ priority: 'Clinical emergency', deliveryNode: 'NUH Radiology PACS', institution: { id: 'nuh' } });

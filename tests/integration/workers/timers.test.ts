@@ -40,7 +40,7 @@ describe('timers: delayed jobs on a shared Redis clock that tests move, survivin
     (await h.notices()).flatMap((n) => (n.type === 'channel' && n.notice.requestId === requestId ? [n.notice.topic] : []));
   const promote = () => {
     const q = h.running!.deps!.queues;
-    return promoteDueTimers(h.redis, h.prefix, [q.flow, q.outbound, q.inbound, q.timers], h.clock);
+    return promoteDueTimers(h.redis, h.prefix, [q.flow, q.outbound, q.outboundEmergency!, q.inbound, q.timers], h.clock);
   };
 
   it('Blue Light not completed: channel escalation at 3 h, overdue at 4 h, across a worker restart', async () => {

@@ -1,20 +1,15 @@
-import { BULLMQ_PRIORITY } from '../../../domain';
+import { PRIORITY_LANES } from '../../../domain';
 import type { FlowDeps } from '../../../workers/flowDeps';
 import { FIRST_STEP } from '../../../workers/flowStarter';
 import { STEP_QUEUE } from '../../../workers/flowSteps';
-import { mayUseReservedThread } from '../../../workers/outboundQueue';
+import { isEmergencyLane } from '../../../workers/outboundLanes';
 import { SHARED_OUTBOUND_THREADS } from '../../../workers/outboundAdmission';
 import { execTimerJob } from '../../../workers/timers/execTimer';
 
 describe('the reserved outbound thread (guideline 2.3d)', () => {
   it('is for trauma (clinical emergency) and Blue Light only; the others share 4', () => {
     expect(SHARED_OUTBOUND_THREADS).toBe(4);
-    expect(mayUseReservedThread(BULLMQ_PRIORITY.clinicalEmergency)).toBe(true);
-    expect(mayUseReservedThread(BULLMQ_PRIORITY.blueLight)).toBe(true);
-    for (const lane of ['urgentCd', 'standard', 'batch'] as const) expect(mayUseReservedThread(BULLMQ_PRIORITY[lane])).toBe(false);
-    // BullMQ's "no priority" (0) would run before everything: never treated as urgent.
-    expect(mayUseReservedThread(0)).toBe(false);
-    expect(mayUseReservedThread(undefined)).toBe(false);
+    expect(PRIORITY_LANES.filter(isEmergencyLane)).toEqual(['clinicalEmergency', 'blueLight']);
   });
 
   it('each kind starts where the guideline starts it, and IEP transfers and downloads hold threads', () => {

@@ -13,7 +13,7 @@ export interface ChildWorker {
 const HERE = __dirname;
 
 /** Forks workerProcess.ts in `mode` and waits for its "ready". */
-export async function startChildWorker(mode: 'flows' | 'capacity', args: unknown, timeoutMs = 20_000): Promise<ChildWorker> {
+export async function startChildWorker(mode: 'flows' | 'capacity', args: unknown, timeoutMs = 60_000): Promise<ChildWorker> {
   const child: ChildProcess = fork(path.join(HERE, 'workerProcess.ts'), [mode, JSON.stringify(args)], {
     execArgv: ['-r', path.join(HERE, 'tsRequire.js')],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

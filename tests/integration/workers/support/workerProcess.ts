@@ -2,7 +2,8 @@
  * A worker process for tests that need several real processes (capacity across processes, a worker killed mid-flow).
  * Run with `node -r ./tsRequire.js workerProcess.ts <mode> <json>`; says "ready" over IPC, stops on "stop" or a signal.
  *  - flows <FlowPeers>: the real initWorkers, wired to the test's peers;
- *  - capacity {prefix, holdMs}: the real outbound and inbound queue wiring (global concurrency, admission, priorities)
+ *  - capacity {prefix, holdMs}: the real outbound (shared and emergency) and inbound queue wiring (global concurrency,
+ *    admission, priorities)
  *    with a probe processor that records how many jobs run at once across every process.
  */
 import { Redis } from 'ioredis';
@@ -14,7 +15,7 @@ import { DEFAULT_FLOW_OPTIONS, type FlowDeps, type FlowJobData } from '../../../
 import { createFlowQueue } from '../../../../workers/flowQueue';
 import { createInboundQueue, initInboundWorker } from '../../../../workers/inboundQueue';
 import { initWorkers } from '../../../../workers/lifecycle';
-import { createOutboundQueue, initOutboundWorker } from '../../../../workers/outboundQueue';
+import { createOutboundEmergencyQueue, createOutboundQueue, initOutboundWorker } from '../../../../workers/outboundQueue';
 import { done } from '../../../../workers/stepOutcome';
 import { createTimerQueue } from '../../../../workers/timerQueue';
 import { testConfig } from '../../../support/config';
@@ -48,6 +49,7 @@ async function runCapacity(args: { prefix: string; holdMs: number; urgentHoldMs?
     queues: {
       flow: createFlowQueue(commands, args.prefix),
       outbound: createOutboundQueue(commands, args.prefix),
+      outboundEmergency: createOutboundEmergencyQueue(commands, args.prefix),
       inbound: createInboundQueue(commands, args.prefix),
       timers: createTimerQueue(commands, args.prefix),
     },
@@ -64,11 +66,13 @@ async function runCapacity(args: { prefix: string; holdMs: number; urgentHoldMs?
     }
     return done('probe');
   };
+  // Both outbound queues record into the same counters: the limit is on the two together.
   const outbound = initOutboundWorker(blocking, deps, probe('outbound'));
+  const emergency = initOutboundWorker(blocking, deps, probe('outbound'), 'emergency');
   const inbound = initInboundWorker(blocking, deps, probe('inbound'));
-  await Promise.all([outbound.ready, inbound.ready]);
+  await Promise.all([outbound.ready, emergency.ready, inbound.ready]);
   return async () => {
-    await Promise.all([outbound.close(), inbound.close()]);
+    await Promise.all([outbound.close(), emergency.close(), inbound.close()]);
     await Promise.all(Object.values(deps.queues).map((q) => q.close()));
     commands.disconnect();
     blocking.disconnect();
