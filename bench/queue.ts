@@ -5,8 +5,8 @@
  *    lane priorities, attempts/backoff/retention options, the runAsProcessor wrapper with the clock read and the
  *    delayed/failed handling) beside a bare BullMQ queue and no-op worker, in the same run, at worker concurrency 1
  *    and 50. Target: our wiring costs under 30% of the bare throughput.
- * 2. The outbound queue (global concurrency 5, admission to 4 shared threads) beside a bare queue with the same
- *    global concurrency.
+ * 2. The outbound queues (shared with global concurrency 4, emergency, admission to 5 threads across both) beside a
+ *    bare queue with global concurrency 5.
  * 3. Blue Light start latency behind 500 standard jobs, 20 runs, median and worst: on the outbound queue (4 shared
  *    threads held by long transfers, the fifth reserved) and on the flow queue (workers busy with standard steps).
  *
@@ -26,7 +26,8 @@ import { DEFAULT_FLOW_OPTIONS, type FlowDeps, type FlowJobData } from '../worker
 import { stepJobId } from '../workers/flowRef';
 import { createFlowQueue, initFlowWorker } from '../workers/flowQueue';
 import { createInboundQueue } from '../workers/inboundQueue';
-import { createOutboundQueue, initOutboundWorker } from '../workers/outboundQueue';
+import { createOutboundEmergencyQueue, createOutboundQueue, initOutboundWorker } from '../workers/outboundQueue';
+import { addStep } from '../workers/flowSteps';
 import { done } from '../workers/stepOutcome';
 import { createTimerQueue } from '../workers/timerQueue';
 import { formatTable, machineFacts, median, nowMs, writeResults } from './harness';
@@ -52,7 +53,13 @@ function depsFor(redis: Redis, prefix: string): FlowDeps {
     calendar: new ServiceCalendar(),
     logger: createLogger({ level: 'silent' }),
     options: { ...DEFAULT_FLOW_OPTIONS, admissionBackoffMs: 100 },
-    queues: { flow: createFlowQueue(redis, prefix), outbound: createOutboundQueue(redis, prefix), inbound: createInboundQueue(redis, prefix), timers: createTimerQueue(redis, prefix) },
+    queues: {
+      flow: createFlowQueue(redis, prefix),
+      outbound: createOutboundQueue(redis, prefix),
+      outboundEmergency: createOutboundEmergencyQueue(redis, prefix),
+      inbound: createInboundQueue(redis, prefix),
+      timers: createTimerQueue(redis, prefix),
+    },
   } as unknown as FlowDeps;
 }
 
@@ -108,25 +115,21 @@ async function oursFlow(url: string, concurrency: number, n: number): Promise<nu
   return n / (ms / 1000);
 }
 
-/** Our outbound queue (global concurrency 5, admission), with a no-op transfer. */
+/**
+ * Our outbound queues (shared: global concurrency 4; emergency: 5; admission to 5 threads across both), with a no-op
+ * transfer. Jobs are routed by lane as addStep routes them (Blue Light and trauma to the emergency queue).
+ */
 async function oursOutbound(url: string, n: number): Promise<number> {
   const redis = new Redis(url, { maxRetriesPerRequest: null });
   const deps = depsFor(redis, fresh());
-  const queue = deps.queues.outbound;
-  for (let i = 0; i < n; i += 1000) {
-    await queue.addBulk(
-      Array.from({ length: Math.min(1000, n - i) }, (_, k) => {
-        const ref = { requestId: `bench-${i + k}`, run: 0 };
-        return { name: 'outbound.send', data: ref, opts: { jobId: stepJobId(ref, 'outbound.send'), priority: BULLMQ_PRIORITY[laneOf(i + k)] } };
-      }),
-    );
-  }
+  for (let i = 0; i < n; i++) await addStep(deps, { requestId: `bench-${i}`, run: 0 }, 'outbound.send', laneOf(i));
   const t0 = nowMs();
-  const worker = initOutboundWorker(redis, deps, async () => done('noop'));
-  await worker.ready;
-  await untilCompleted(queue, n);
+  const workers = [initOutboundWorker(redis, deps, async () => done('noop')), initOutboundWorker(redis, deps, async () => done('noop'), 'emergency')];
+  await Promise.all(workers.map((w) => w.ready));
+  const emergency = deps.queues.outboundEmergency!;
+  while ((await deps.queues.outbound.getCompletedCount()) + (await emergency.getCompletedCount()) < n) await new Promise((r) => setTimeout(r, 10));
   const ms = nowMs() - t0;
-  await worker.close();
+  await Promise.all(workers.map((w) => w.close()));
   await closeDeps(deps);
   redis.disconnect();
   return n / (ms / 1000);
@@ -152,6 +155,7 @@ async function blueLightLatency(url: string, queueKind: 'outbound' | 'flow'): Pr
     return done('std');
   };
   const queue = queueKind === 'outbound' ? deps.queues.outbound : deps.queues.flow;
+  const blQueue = queueKind === 'outbound' ? deps.queues.outboundEmergency! : deps.queues.flow;
   const step = queueKind === 'outbound' ? 'outbound.send' : 'import.watch';
   await queue.addBulk(
     Array.from({ length: BACKLOG }, (_, i) => {
@@ -162,14 +166,15 @@ async function blueLightLatency(url: string, queueKind: 'outbound' | 'flow'): Pr
   // Three workers, as three processes would run them.
   const workers =
     queueKind === 'outbound'
-      ? [1, 2, 3].map(() => initOutboundWorker(redis, deps, exec as never))
+      ? [1, 2, 3].flatMap(() => [initOutboundWorker(redis, deps, exec as never), initOutboundWorker(redis, deps, exec as never, 'emergency')])
       : [1, 2, 3].map(() => initFlowWorker(redis, deps, 8, exec as never));
   await Promise.all(workers.map((w) => (w as { ready?: Promise<void> }).ready));
   const full = queueKind === 'outbound' ? 4 : 24;
   while (busy < full) await new Promise((r) => setTimeout(r, 5));
   await new Promise((r) => setTimeout(r, 150));
   const ref = { requestId: 'bluelight', run: 0 };
-  const job = await queue.add(step, ref, { jobId: stepJobId(ref, step), priority: BULLMQ_PRIORITY.blueLight });
+  await addStep(deps, ref, step === 'outbound.send' ? 'outbound.send' : 'import.watch', 'blueLight');
+  const job = (await blQueue.getJob(stepJobId(ref, step)))!;
   while (started === undefined) await new Promise((r) => setTimeout(r, 2));
   const latency = started - job.timestamp;
   await Promise.all(workers.map((w) => w.close(true)));
@@ -194,7 +199,7 @@ async function main(): Promise<void> {
     }
     const bareGc5 = await bare(url, 50, JOBS, 5);
     const oursGc5 = await oursOutbound(url, JOBS);
-    throughput.push({ contender: 'bare BullMQ, global concurrency 5', concurrency: 5, jobsPerSec: bareGc5 }, { contender: 'our outbound queue (gc 5, admission)', concurrency: 5, jobsPerSec: oursGc5 });
+    throughput.push({ contender: 'bare BullMQ, global concurrency 5', concurrency: 5, jobsPerSec: bareGc5 }, { contender: 'our outbound queues (4 + emergency, admission)', concurrency: 5, jobsPerSec: oursGc5 });
 
     const latency: Record<string, number[]> = { outbound: [], flow: [] };
     for (let i = 0; i < LATENCY_RUNS; i++) {
@@ -215,7 +220,7 @@ async function main(): Promise<void> {
     ]));
     console.log(formatTable([
       [`Blue Light start behind ${BACKLOG} standard (${LATENCY_RUNS} runs)`, 'median ms', 'worst ms', 'target ms'],
-      ['outbound queue (4 shared threads held)', median(latency.outbound!), Math.max(...latency.outbound!), 5000],
+      ['outbound (4 shared threads held by long transfers)', median(latency.outbound!), Math.max(...latency.outbound!), 5000],
       ['flow queue (every worker slot busy)', median(latency.flow!), Math.max(...latency.flow!), 5000],
     ]));
     const file = writeResults('queue', {
