@@ -9,7 +9,7 @@ import { createPacsClient } from '../integrations/pacs';
 import { FhirPasClient } from '../integrations/pas';
 import { MllpRisClient } from '../integrations/ris';
 import { createStore } from '../store';
-import { RedisOffsetClock, systemClock, type Clock } from './clock';
+import { readClock, RedisOffsetClock, systemClock, type Clock } from './clock';
 import { createRedisConnection } from './connection';
 import { DEFAULT_FLOW_OPTIONS, type FlowDeps, type FlowOptions } from './flowDeps';
 import { createFlowQueue, initFlowWorker } from './flowQueue';
@@ -84,7 +84,9 @@ export function initWorkers(config: AppConfig, logger: Logger, overrides: Worker
       starting.push(
         scheduleTimerHousekeeping(d.queues.timers as never, overrides.schedules),
         // At start-up too: a restart must not wait five minutes to arm what was missed while it was down.
-        armTimersFromStore(d).catch((err: Error) => logger.warn({ errType: err.name }, 'arming timers at start-up failed; the schedule retries')),
+        readClock(d.clock)
+          .then(() => armTimersFromStore(d))
+          .catch((err: Error) => logger.warn({ errType: err.name }, 'arming timers at start-up failed; the schedule retries')),
       );
     }
   }
