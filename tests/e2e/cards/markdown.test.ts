@@ -29,7 +29,10 @@ function startStubBot(cards: () => AdaptiveCard[]): Promise<{ url: string; close
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
     req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      // Not chained: restify (loaded by other suites in this jest worker) replaces ServerResponse#writeHead process-wide
+      // with one that does not return the response.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
       const activity = raw ? (JSON.parse(raw) as { type?: string; text?: string; serviceUrl?: string; conversation?: { id: string }; id?: string; from?: unknown; recipient?: unknown }) : {};
       if (activity.type !== 'message' || !activity.serviceUrl || !activity.conversation) return;
       const base = activity.serviceUrl.endsWith('/') ? activity.serviceUrl : `${activity.serviceUrl}/`;

@@ -16,6 +16,8 @@ export async function snapshotPrefix(redis: Redis, prefix: string): Promise<Redi
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
     cursor = next;
     for (const key of keys) {
+      // BullMQ's own housekeeping (a worker's periodic stalled-jobs check marker) is not a state change of ours.
+      if (key.endsWith(':stalled-check')) continue;
       const dump = await redis.dumpBuffer(key);
       // A key that expired between SCAN and DUMP is simply absent.
       if (dump) snap.set(key, createHash('sha256').update(dump).digest('hex'));
