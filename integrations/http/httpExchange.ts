@@ -53,7 +53,7 @@ export class ExchangeFailure extends Error {
   }
 }
 
-/** OpenSSL / node certificate verification codes: the peer was reached but could not be trusted. */
+/** OpenSSL / node certificate and handshake codes: the peer was reached but could not be trusted. */
 const TLS_CODES = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'UNABLE_TO_GET_ISSUER_CERT',
@@ -70,7 +70,8 @@ const TLS_CODES = new Set([
   'EPROTO',
 ]);
 
-function isTlsCode(code: string | undefined): boolean {
+/** True for node/OpenSSL codes that mean "TLS failed" rather than "network failed" (shared with the DICOM clients). */
+export function isTlsCode(code: string | undefined): boolean {
   return code !== undefined && (TLS_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_'));
 }
 

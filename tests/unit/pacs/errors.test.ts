@@ -10,7 +10,8 @@ import {
   PacsUnreachableError,
   createPacsClient,
 } from '../../../integrations/pacs';
-import { networkFailure, isTlsCode } from '../../../integrations/pacs/networkFailure';
+import { isTlsCode } from '../../../integrations/http/httpExchange';
+import { networkFailure } from '../../../integrations/pacs/networkFailure';
 import { rejectReasonName } from '../../../integrations/pacs/dimse/dimseLibrary';
 
 describe('retryable, as workers/ read it', () => {
