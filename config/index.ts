@@ -59,6 +59,24 @@ export interface AppConfig {
   serviceDesk:
     | { mode: 'local' }
     | { mode: 'ivanti'; baseUrl: string; apiKey: string; businessObject: string; requestIdField?: string };
+  /** Workflow tunables (ITB_*; the workers turn them into FlowOptions with workers/flowDeps.ts flowOptionsFrom). */
+  workflow: {
+    workDir: string;
+    dicomIssuer: string;
+    dicomModifyingSystem: string;
+    accessionPrefix: string;
+    risDefaultExamCode: string;
+    iepPollMinMs: number;
+    iepPollMaxMs: number;
+    iepThreadPollMs: number;
+    iepThreadHoldMaxMs: number;
+    outboundAdmissionBackoffMs: number;
+    stepAttempts: number;
+    stepBackoffMs: number;
+    workerLockMs: number;
+    workerStalledIntervalMs: number;
+    flowConcurrency: number;
+  };
 }
 
 
@@ -169,6 +187,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       e.SERVICEDESK_MODE === 'ivanti'
         ? { mode: 'ivanti', baseUrl: e.IVANTI_BASE_URL!, apiKey: e.IVANTI_API_KEY!, businessObject: e.IVANTI_BUSINESS_OBJECT, requestIdField: e.IVANTI_REQUEST_ID_FIELD }
         : { mode: 'local' },
+    workflow: {
+      workDir: e.ITB_WORK_DIR,
+      dicomIssuer: e.ITB_DICOM_ISSUER,
+      dicomModifyingSystem: e.ITB_DICOM_MODIFYING_SYSTEM,
+      accessionPrefix: e.ITB_ACCESSION_PREFIX,
+      risDefaultExamCode: e.ITB_RIS_DEFAULT_EXAM_CODE,
+      iepPollMinMs: e.ITB_IEP_POLL_MIN_MS,
+      iepPollMaxMs: e.ITB_IEP_POLL_MAX_MS,
+      iepThreadPollMs: e.ITB_IEP_THREAD_POLL_MS,
+      iepThreadHoldMaxMs: e.ITB_IEP_THREAD_HOLD_MAX_MS,
+      outboundAdmissionBackoffMs: e.ITB_OUTBOUND_ADMISSION_BACKOFF_MS,
+      stepAttempts: e.ITB_STEP_ATTEMPTS,
+      stepBackoffMs: e.ITB_STEP_BACKOFF_MS,
+      workerLockMs: e.ITB_WORKER_LOCK_MS,
+      workerStalledIntervalMs: e.ITB_WORKER_STALLED_INTERVAL_MS,
+      flowConcurrency: e.ITB_FLOW_CONCURRENCY,
+    },
   };
 }
 

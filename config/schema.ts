@@ -10,6 +10,18 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+/** A whole number of milliseconds, at least `min`. */
+const millis = (min: number) => z.coerce.number().int({ message: 'must be a whole number of milliseconds' }).min(min, { message: `must be at least ${min} ms` });
+/**
+ * A DICOM LO value we write into every imported instance (PS3.5 6.2: at most 64 characters; our rewrite also refuses a
+ * backslash, the multi-value separator, and anything but printable ASCII).
+ */
+const dicomLongString = z
+  .string()
+  .trim()
+  .min(1, { message: 'must not be empty' })
+  .max(64, { message: 'must be at most 64 characters (DICOM LO)' })
+  .regex(/^[\x20-\x5b\x5d-\x7e]+$/, { message: 'must be printable ASCII without a backslash (DICOM LO)' });
 
 export const envSchema = z.object({
   ITB_MODE: z.enum(['sandbox', 'production']).default('sandbox'),
@@ -113,6 +125,57 @@ export const envSchema = z.object({
   IVANTI_API_KEY: optionalString,
   IVANTI_BUSINESS_OBJECT: z.string().default('ServiceReqs'),
   IVANTI_REQUEST_ID_FIELD: optionalString,
+
+  // Workflows (workers/flowDeps.ts FlowOptions; docs/workflows.md). Defaults are production values.
+  /** Work folders for downloads, CD extraction and rewritten studies (one sub-folder per flow, removed when done). */
+  ITB_WORK_DIR: z.string().trim().min(1, { message: 'must not be empty' }).default('var/work'),
+  /** Issuer of Patient ID (0010,0021) written with the S number. */
+  ITB_DICOM_ISSUER: dicomLongString.default('UHL'),
+  /** Modifying System (0400,0563) in the Original Attributes Sequence of every fixed-up instance. */
+  ITB_DICOM_MODIFYING_SYSTEM: dicomLongString.default('ITB'),
+  /**
+   * Prefix of the accession numbers we give imported studies. Accession Number is SH (16 characters, PS3.5 6.2) and
+   * also travels in HL7 to RIS, so: letters, digits, '.', '-', '_' only, and at most 10 so that at least 6 characters
+   * of the per-study digest remain (workers/pacsImport.ts accessionNumbers).
+   */
+  ITB_ACCESSION_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._-]{1,10}$/, { message: "must be 1-10 letters, digits, '.', '-' or '_' (16-character DICOM SH with room for 6 of ours)" })
+    .default('ITB'),
+  /** RIS exam code when the requester gave none; to agree with CRIS. Sent in OBR-4, so no HL7 delimiters. */
+  ITB_RIS_DEFAULT_EXAM_CODE: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._-]{1,20}$/, { message: "must be 1-20 letters, digits, '.', '-' or '_' (no HL7 delimiters)" })
+    .default('IMPORT'),
+  /** Following an IEP transaction between steps: first re-check, doubling up to the longest. */
+  ITB_IEP_POLL_MIN_MS: millis(100).default(30_000),
+  ITB_IEP_POLL_MAX_MS: millis(100).default(10 * 60_000),
+  /** Following inside a job that holds an IEP thread (upload, download). */
+  ITB_IEP_THREAD_POLL_MS: millis(100).default(15_000),
+  /** A job holding an IEP thread gives it back (retry later) after following this long. */
+  ITB_IEP_THREAD_HOLD_MAX_MS: millis(1000).default(2 * 3600_000),
+  /** While all shared outbound threads are held, the outbound queue is not fetched for this long. */
+  ITB_OUTBOUND_ADMISSION_BACKOFF_MS: millis(10).default(250),
+  /** Attempts of every flow step (BullMQ attempts), then the request fails with its reason. */
+  ITB_STEP_ATTEMPTS: z.coerce.number().int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1' }).max(100, { message: 'must be at most 100' }).default(8),
+  /** First backoff of a failed step (exponential). */
+  ITB_STEP_BACKOFF_MS: millis(100).default(5_000),
+  /** BullMQ lock of an active job (renewed at half of it while the job runs); a dead worker's job is retried after it lapses. */
+  ITB_WORKER_LOCK_MS: millis(1000).default(30_000),
+  /** How often workers look for jobs whose lock lapsed (a worker died). */
+  ITB_WORKER_STALLED_INTERVAL_MS: millis(1000).default(30_000),
+  /** Flow-step jobs one worker process runs at once (the IEP thread limits are global and separate: guideline 2.3d). */
+  ITB_FLOW_CONCURRENCY: z.coerce.number().int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1' }).max(64, { message: 'must be at most 64' }).default(8),
+}).superRefine((e, ctx) => {
+  // Cross-variable rules, reported under the variable to change.
+  if (e.ITB_IEP_POLL_MIN_MS > e.ITB_IEP_POLL_MAX_MS) {
+    ctx.addIssue({ code: 'custom', path: ['ITB_IEP_POLL_MIN_MS'], message: `must not exceed ITB_IEP_POLL_MAX_MS (${e.ITB_IEP_POLL_MAX_MS})` });
+  }
+  if (e.ITB_IEP_THREAD_POLL_MS >= e.ITB_IEP_THREAD_HOLD_MAX_MS) {
+    ctx.addIssue({ code: 'custom', path: ['ITB_IEP_THREAD_HOLD_MAX_MS'], message: `must be longer than ITB_IEP_THREAD_POLL_MS (${e.ITB_IEP_THREAD_POLL_MS}), or a held thread is given back before it is followed once` });
+  }
 });
 
 export type Env = z.infer<typeof envSchema>;

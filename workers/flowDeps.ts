@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AppNotifier } from '../app/ports';
+import { loadConfig, type AppConfig } from '../config';
 import type { NotifyJobData } from './notifyQueue';
 import type { Logger } from '../config/logger';
 import type { ServiceCalendar } from '../domain';
@@ -35,7 +36,10 @@ export interface FlowQueues {
   timers: Queue;
 }
 
-/** Tunables, with production defaults in DEFAULT_FLOW_OPTIONS; the env names we ask the lead for are in docs/workflows.md. */
+/**
+ * Tunables. Production values come from config (config/schema.ts, ITB_* variables, documented in .env.example) through
+ * flowOptionsFrom; DEFAULT_FLOW_OPTIONS are the schema's defaults, for tests and producers built without a config.
+ */
 export interface FlowOptions {
   /** Work folders for downloads, CD extraction and rewritten studies (ITB_WORK_DIR, default var/work). */
   workDir: string;
@@ -54,36 +58,49 @@ export interface FlowOptions {
   iepPollMaxMs: number;
   /** Following inside a job that holds an IEP thread (upload, download) (ITB_IEP_THREAD_POLL_MS, default 15 s). */
   threadPollMs: number;
-  /** A job holding an IEP thread gives it back (retry later) after following this long (default 2 h). */
+  /** A job holding an IEP thread gives it back (retry later) after following this long (ITB_IEP_THREAD_HOLD_MAX_MS, 2 h). */
   threadHoldMaxMs: number;
-  /** While all shared outbound threads are held, the queue is not fetched for this long (default 250 ms). */
+  /** While all shared outbound threads are held, the queue is not fetched for this long (ITB_OUTBOUND_ADMISSION_BACKOFF_MS, 250 ms). */
   admissionBackoffMs: number;
   /** Attempts and first backoff of every step (ITB_STEP_ATTEMPTS, ITB_STEP_BACKOFF_MS). */
   stepAttempts: number;
   stepBackoffMs: number;
-  /** BullMQ lock of an active job, renewed while it runs; a dead worker's job is retried after it lapses (30 s). */
+  /** BullMQ lock of an active job, renewed while it runs; a dead worker's job is retried after it lapses (ITB_WORKER_LOCK_MS, 30 s). */
   lockDurationMs: number;
-  /** How often workers look for such stalled jobs (30 s). */
+  /** How often workers look for such stalled jobs (ITB_WORKER_STALLED_INTERVAL_MS, 30 s). */
   stalledIntervalMs: number;
+  /** Flow-step jobs one process runs at once (ITB_FLOW_CONCURRENCY, 8); the IEP thread limits are global and separate. */
+  flowConcurrency: number;
 }
 
-export const DEFAULT_FLOW_OPTIONS: FlowOptions = {
-  workDir: 'var/work',
-  ourIssuer: 'UHL',
-  modifyingSystem: 'ITB',
-  accessionPrefix: 'ITB',
-  iepDeliveryNode: 'UHLPACSWFM01',
-  risDefaultExamCode: 'IMPORT',
-  iepPollMinMs: 30_000,
-  iepPollMaxMs: 10 * 60_000,
-  threadPollMs: 15_000,
-  threadHoldMaxMs: 2 * 3600_000,
-  admissionBackoffMs: 250,
-  stepAttempts: 8,
-  stepBackoffMs: 5_000,
-  lockDurationMs: 30_000,
-  stalledIntervalMs: 30_000,
-};
+/** The flows' tunables from config: the ITB_* workflow variables and our IEP delivery node. */
+export function flowOptionsFrom(config: Pick<AppConfig, 'workflow' | 'iep'>): FlowOptions {
+  const w = config.workflow;
+  return {
+    workDir: w.workDir,
+    ourIssuer: w.dicomIssuer,
+    modifyingSystem: w.dicomModifyingSystem,
+    accessionPrefix: w.accessionPrefix,
+    iepDeliveryNode: config.iep.deliveryNode,
+    risDefaultExamCode: w.risDefaultExamCode,
+    iepPollMinMs: w.iepPollMinMs,
+    iepPollMaxMs: w.iepPollMaxMs,
+    threadPollMs: w.iepThreadPollMs,
+    threadHoldMaxMs: w.iepThreadHoldMaxMs,
+    admissionBackoffMs: w.outboundAdmissionBackoffMs,
+    stepAttempts: w.stepAttempts,
+    stepBackoffMs: w.stepBackoffMs,
+    lockDurationMs: w.workerLockMs,
+    stalledIntervalMs: w.workerStalledIntervalMs,
+    flowConcurrency: w.flowConcurrency,
+  };
+}
+
+/**
+ * The defaults: the schema's own (an empty environment), so there is one place that holds them. loadConfig({}) reads no
+ * process.env; it only parses the empty object it is given.
+ */
+export const DEFAULT_FLOW_OPTIONS: FlowOptions = Object.freeze(flowOptionsFrom(loadConfig({})));
 
 /** Everything a step needs, handed in by initWorkers (or a test). */
 export interface FlowDeps {

@@ -11,7 +11,7 @@ import { MllpRisClient } from '../integrations/ris';
 import { createStore } from '../store';
 import { readClock, RedisOffsetClock, systemClock, type Clock } from './clock';
 import { createRedisConnection } from './connection';
-import { DEFAULT_FLOW_OPTIONS, type FlowDeps, type FlowOptions } from './flowDeps';
+import { flowOptionsFrom, type FlowDeps, type FlowOptions } from './flowDeps';
 import { createFlowQueue, initFlowWorker } from './flowQueue';
 import { QueueFlowStarter } from './flowStarter';
 import { FlowStateStore } from './flowState';
@@ -74,7 +74,7 @@ export function initWorkers(config: AppConfig, logger: Logger, overrides: Worker
     queues.push(d.queues.flow, d.queues.outbound, d.queues.outboundEmergency!, d.queues.inbound, d.queues.timers, ...(d.notifyQueue ? [d.notifyQueue] : []));
     closers.push(() => d.iep.close(), () => d.pacs.close(), () => d.gateway.close());
     flows = new QueueFlowStarter(d);
-    workers.push(initFlowWorker(blocking, d, overrides.concurrency?.flow), initTimerWorker(blocking, d, overrides.concurrency?.timers));
+    workers.push(initFlowWorker(blocking, d, overrides.concurrency?.flow ?? d.options.flowConcurrency), initTimerWorker(blocking, d, overrides.concurrency?.timers));
     const outbound = initOutboundWorker(blocking, d);
     const emergency = initOutboundWorker(blocking, d, undefined, 'emergency');
     const inbound = initInboundWorker(blocking, d);
@@ -128,7 +128,7 @@ export function initWorkers(config: AppConfig, logger: Logger, overrides: Worker
 /** The flows' dependencies from config: real clients for IEP, UHL PACS, the IEP gateway, RIS and PAS. */
 function flowDepsFrom(config: AppConfig, logger: Logger, commands: Redis, overrides: WorkerOverrides): FlowDeps {
   const prefix = config.redis.prefix;
-  const options: FlowOptions = { ...DEFAULT_FLOW_OPTIONS, iepDeliveryNode: config.iep.deliveryNode, ...overrides.options };
+  const options: FlowOptions = { ...flowOptionsFrom(config), ...overrides.options };
   const store = createStore(commands, config);
   const notifyQueue = createNotifyQueue(commands, prefix);
   const ports = overrides.ports ?? {};
