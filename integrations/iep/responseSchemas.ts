@@ -40,6 +40,8 @@ const studySchema = z.object({
   description: opt(z.string()),
   accessionNumber: opt(z.string()),
   instances: opt(z.number().int().nonnegative()),
+  /** Appendix 4 step 13: a report is attached to this study on the transfer. */
+  reportAttached: opt(z.boolean()),
 });
 
 export const transactionSchema = z.object({

@@ -82,6 +82,8 @@ export interface IepStudy {
   description?: string;
   accessionNumber?: string;
   instances?: number;
+  /** On a transfer: the sender attached a report to this study (Appendix 4 step 13). */
+  reportAttached?: boolean;
 }
 
 /** Create request: import images from `institutionId` (guideline 2.3b, Appendix 1). */

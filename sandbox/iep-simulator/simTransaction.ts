@@ -85,15 +85,21 @@ export function toWire(tx: SimTransaction): Record<string, unknown> {
           description: s.description ?? null,
           accessionNumber: s.accessionNumber ?? null,
           instances: s.instances,
+          // Appendix 4 step 13: whether the sender attached the report to this study (the text stays on the portal).
+          reportAttached: reportAttached(tx, s.studyInstanceUid),
         }))
       : // A transfer before the IEP node has its studies: what was asked for.
-        tx.wantedStudies.map((w) => ({ studyInstanceUid: w.studyInstanceUid, modalities: [] })),
+        tx.wantedStudies.map((w) => ({ studyInstanceUid: w.studyInstanceUid, modalities: [], reportAttached: Boolean(w.reportText) })),
     decline: tx.decline ?? null,
     failure: tx.failure ?? null,
     purgeAt: iso(tx.purgeAt) ?? null,
     deliveredAt: iso(tx.deliveredAt) ?? null,
     messageCount: tx.messages.length,
   };
+}
+
+function reportAttached(tx: SimTransaction, studyInstanceUid: string): boolean {
+  return Boolean(tx.wantedStudies.find((w) => w.studyInstanceUid === studyInstanceUid)?.reportText);
 }
 
 /** A message as the contract shows it. */

@@ -2,11 +2,13 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { DEMO_PATIENTS, type DemoPatient } from '../demo';
+import { SEED_STUDIES, seedAccessionOf } from '../seed/demoStudies';
 import { FaultSwitch, playGenericFault, type FaultTarget, type HttpFault } from './httpFaults';
 
 /**
  * A small FHIR R4 server standing in for PatientCentre/HISS: Patient search by identifier or _id, Patient read, and a
- * CapabilityStatement. It serves the demo patients registered on PAS, on 127.0.0.1 only, over HTTP or HTTPS.
+ * CapabilityStatement. It also stands in for the trust's FHIR facade over CRIS: DiagnosticReport search by identifier
+ * (the accession number), for the reports a trauma transfer attaches (guideline Appendix 4 step 13). It serves the demo patients registered on PAS, on 127.0.0.1 only, over HTTP or HTTPS.
  * Written on node:http because it is ~200 lines and a full FHIR server (e.g. HAPI) would need a JVM.
  */
 
@@ -32,8 +34,40 @@ export interface PasSandboxOptions {
   sNumberSystem?: string;
   /** When set, every request must carry `Authorization: Bearer <token>`. */
   bearerToken?: string;
+  /** The RIS reports served by accession number. Defaults to the seeded studies' reports (sandbox/seed). */
+  reports?: readonly SandboxReport[];
   /** Serve HTTPS with this key and certificate (PEM). */
   tls?: { key: string | Buffer; cert: string | Buffer };
+}
+
+/** One report the stand-in serves, as CRIS would hold it. */
+export interface SandboxReport {
+  accessionNumber: string;
+  status: 'final' | 'preliminary' | 'amended';
+  text: string;
+  /** ISO 8601; defaults to the fixed demo time. */
+  issued?: string;
+}
+
+/** The sandbox's accession-number identifier system (a real trust sets its own). */
+export const SANDBOX_ACCESSION_SYSTEM = 'https://fhir.sandbox.itb.example/Id/accession-number';
+
+/** The seeded studies' reports, keyed by the accession numbers the seed writes into the DICOM headers. */
+export function seededReports(): SandboxReport[] {
+  return SEED_STUDIES.flatMap((s) => (s.report ? [{ accessionNumber: seedAccessionOf(s), status: s.report.status, text: s.report.text }] : []));
+}
+
+function toFhirReport(r: SandboxReport, index: number): Record<string, unknown> {
+  return {
+    resourceType: 'DiagnosticReport',
+    id: `report-${index + 1}`,
+    identifier: [{ system: SANDBOX_ACCESSION_SYSTEM, value: r.accessionNumber }],
+    status: r.status,
+    code: { text: 'Radiology report' },
+    issued: r.issued ?? '2026-01-05T09:00:00Z',
+    conclusion: r.text.split('\n')[0],
+    presentedForm: [{ contentType: 'text/plain; charset=utf-8', data: Buffer.from(r.text, 'utf8').toString('base64'), title: 'Report' }],
+  };
 }
 
 export interface PasSandbox {
@@ -83,6 +117,7 @@ function searchset(base: string, resources: Array<Record<string, unknown>>, self
 export async function startPasSandbox(opts: PasSandboxOptions = {}): Promise<PasSandbox> {
   const sNumberSystem = opts.sNumberSystem ?? SANDBOX_S_NUMBER_SYSTEM;
   const patients = (opts.patients ?? DEMO_PATIENTS).filter((p) => p.registeredOnPas);
+  const reports = opts.reports ?? seededReports();
   const faults = new FaultSwitch<PasFault>();
   const requests: Array<{ method: string; url: string; authorization?: string }> = [];
   let baseUrl = '';
@@ -112,13 +147,36 @@ export async function startPasSandbox(opts: PasSandboxOptions = {}): Promise<Pas
         kind: 'instance',
         fhirVersion: '4.0.1',
         format: ['application/fhir+json'],
-        rest: [{ mode: 'server', resource: [{ type: 'Patient', interaction: [{ code: 'read' }, { code: 'search-type' }], searchParam: [{ name: 'identifier', type: 'token' }, { name: '_id', type: 'token' }] }] }],
+        rest: [
+          {
+            mode: 'server',
+            resource: [
+              { type: 'Patient', interaction: [{ code: 'read' }, { code: 'search-type' }], searchParam: [{ name: 'identifier', type: 'token' }, { name: '_id', type: 'token' }] },
+              { type: 'DiagnosticReport', interaction: [{ code: 'search-type' }], searchParam: [{ name: 'identifier', type: 'token' }] },
+            ],
+          },
+        ],
       });
     }
     const read = /^\/fhir\/Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(path);
     if (read) {
       const p = patients.find((x) => x.pasId === read[1]);
       return p ? send(res, 200, toFhirPatient(p, sNumberSystem)) : send(res, 404, outcome('not-found', 'no such Patient'));
+    }
+    if (path === '/fhir/DiagnosticReport') {
+      const identifier = url.searchParams.get('identifier');
+      if (identifier === null) return send(res, 400, outcome('processing', 'this stand-in searches reports by identifier only'));
+      const bar = identifier.indexOf('|');
+      const system = bar < 0 ? undefined : identifier.slice(0, bar);
+      const value = bar < 0 ? identifier : identifier.slice(bar + 1);
+      const found = system === undefined || system === SANDBOX_ACCESSION_SYSTEM ? reports.flatMap((r, i) => (r.accessionNumber === value ? [toFhirReport(r, i)] : [])) : [];
+      return send(res, 200, {
+        resourceType: 'Bundle',
+        type: 'searchset',
+        total: found.length,
+        link: [{ relation: 'self', url: `${baseUrl}/DiagnosticReport${url.search}` }],
+        entry: found.map((r) => ({ fullUrl: `${baseUrl}/DiagnosticReport/${String(r.id)}`, resource: r, search: { mode: 'match' } })),
+      });
     }
     if (path !== '/fhir/Patient') return send(res, 404, outcome('not-found', 'unknown path'));
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { generateStudy } from '../dicom-generator/generateStudy';
-import { SEED_STUDIES, dicomName, remotePatientId, seedPatientOf, seedUid, type SeedArchive, type SeedStudy } from './demoStudies';
+import { SEED_STUDIES, dicomName, seedAccessionOf, remotePatientId, seedPatientOf, seedUid, type SeedArchive, type SeedStudy } from './demoStudies';
 
 /** YYYY-MM-DD for `daysAgo` days before `today` (UTC arithmetic on a date-only value: no clock-change trap). */
 function dateDaysAgo(today: Date, daysAgo: number): string {
@@ -43,7 +43,7 @@ async function seedOne(study: SeedStudy, restUrl: string, workDir: string, today
     rows: 256,
     cols: 256,
     studyInstanceUid: studyUid,
-    accessionNumber: `${study.archive === 'uhl' ? 'UHL' : 'KGH'}${seedUid(study.key).slice(-8)}`,
+    accessionNumber: seedAccessionOf(study),
     overrides: { StudyDescription: study.description, SeriesDescription: study.description },
   });
   for (const file of generated.files) {
