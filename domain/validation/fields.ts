@@ -28,26 +28,47 @@ export const TEXT_LIMITS = {
   internalPostAddress: 200,
 } as const;
 
+/**
+ * Built once per distinct arguments, then reused. Building a zod schema costs far more than parsing with it: the bot
+ * benchmark's CPU profile (docs/performance.md) showed these factories rebuilding their schemas for every field of
+ * every submission. The arguments are few and fixed (messages, limits, the id pattern, today's date), so the cache
+ * stays small; it is emptied if it ever passes SCHEMA_CACHE_LIMIT (a long-running bot sees a new `today` each day).
+ * Schemas are immutable, so sharing one between calls is safe.
+ */
+const SCHEMA_CACHE_LIMIT = 512;
+const schemaCache = new Map<string, unknown>();
+function reuse<S>(kind: string, args: readonly unknown[], build: () => S): S {
+  const key = `${kind}:${JSON.stringify(args, (_k, v: unknown) => (v instanceof RegExp ? `/${v.source}/${v.flags}` : v))}`;
+  const found = schemaCache.get(key);
+  if (found !== undefined) return found as S;
+  if (schemaCache.size >= SCHEMA_CACHE_LIMIT) schemaCache.clear();
+  const schema = build();
+  schemaCache.set(key, schema);
+  return schema;
+}
+
 /** Cleans a string and checks its length; `missing` when nothing is left after cleaning. */
 function cleaned(opts: { missing: string; max: number; multiline?: boolean }) {
-  return z.string({ error: opts.missing }).transform((raw, ctx) => {
+  return reuse('cleaned', [opts.missing, opts.max, opts.multiline === true], () => z.string({ error: opts.missing }).transform((raw, ctx) => {
     const text = cleanFreeText(raw, { multiline: opts.multiline });
     const length = textLength(text);
     if (length === 0) ctx.issues.push({ code: 'custom', message: opts.missing, input: raw });
     else if (length > opts.max) ctx.issues.push({ code: 'custom', message: messages.textTooLong(opts.max, length), input: raw });
     else return text;
     return z.NEVER;
-  });
+  }));
 }
 
 /** Required free text (single line unless `multiline`). */
 export function requiredText(opts: { missing: string; max: number; multiline?: boolean }) {
-  return z.preprocess(blankToUndefined, cleaned(opts));
+  return reuse('requiredText', [opts.missing, opts.max, opts.multiline === true], () => z.preprocess(blankToUndefined, cleaned(opts)));
 }
 
 /** Optional free text: blank gives undefined. */
 export function optionalText(opts: { max: number; multiline?: boolean }) {
-  return z.preprocess(blankToUndefined, cleaned({ missing: messages.textMissing('some text'), ...opts }).optional());
+  return reuse('optionalText', [opts.max, opts.multiline === true], () =>
+    z.preprocess(blankToUndefined, cleaned({ missing: messages.textMissing('some text'), ...opts }).optional()),
+  );
 }
 
 // Letters (any script, with accents), spaces, hyphens, apostrophes and full stops: "O'Neil", "Smith-Jones", "Zoë".
@@ -55,12 +76,14 @@ const NAME = /^[\p{L}\p{M}][\p{L}\p{M} '\u2019.-]*$/u;
 
 /** A patient's family or given name. */
 export function personName(missing: string) {
-  return requiredText({ missing, max: TEXT_LIMITS.personName }).pipe(z.string().regex(NAME, { error: messages.nameCharacters }));
+  return reuse('personName', [missing], () =>
+    requiredText({ missing, max: TEXT_LIMITS.personName }).pipe(z.string().regex(NAME, { error: messages.nameCharacters })),
+  );
 }
 
 /** A required local date `YYYY-MM-DD`. */
 export function requiredDate(missing: string) {
-  return z.preprocess(
+  return reuse('requiredDate', [missing], () => z.preprocess(
     blankToUndefined,
     z.string({ error: missing }).transform((raw, ctx) => {
       const date = parseLocalDate(raw);
@@ -68,25 +91,26 @@ export function requiredDate(missing: string) {
       ctx.issues.push({ code: 'custom', message: messages.dateInvalid, input: raw });
       return z.NEVER;
     }),
-  );
+  ));
 }
 
 /** A date that is today or earlier. */
 export function pastOrToday(missing: string, today: LocalDate, inFuture: string) {
-  return requiredDate(missing).refine((d: LocalDate) => compareLocalDates(d, today) <= 0, { error: inFuture });
+  return reuse('pastOrToday', [missing, today, inFuture], () => requiredDate(missing).refine((d: LocalDate) => compareLocalDates(d, today) <= 0, { error: inFuture }));
 }
 
 /** Date of birth: a real date, not in the future, age at most 130. */
 export function birthDate(today: LocalDate) {
-  return pastOrToday(messages.birthDateMissing, today, messages.birthDateInFuture).refine(
-    (d: LocalDate) => ageOn(d, today) <= MAX_AGE_YEARS,
-    { error: messages.birthDateTooOld },
+  return reuse('birthDate', [today], () =>
+    pastOrToday(messages.birthDateMissing, today, messages.birthDateInFuture).refine((d: LocalDate) => ageOn(d, today) <= MAX_AGE_YEARS, {
+      error: messages.birthDateTooOld,
+    }),
   );
 }
 
 /** A date that is today or later (date required by). */
 export function todayOrLater(missing: string, today: LocalDate, inPast: string) {
-  return requiredDate(missing).refine((d: LocalDate) => compareLocalDates(d, today) >= 0, { error: inPast });
+  return reuse('todayOrLater', [missing, today, inPast], () => requiredDate(missing).refine((d: LocalDate) => compareLocalDates(d, today) >= 0, { error: inPast }));
 }
 
 /** Optional NHS number: blank gives undefined; otherwise 10 digits with a valid Modulus 11 check digit. */
@@ -107,7 +131,7 @@ export const nhsNumberField = z.preprocess(
 /** The local patient id (S number by default), upper-cased. */
 export function localIdField(pattern: RegExp = DEFAULT_LOCAL_ID_PATTERN, description: string = DEFAULT_LOCAL_ID_DESCRIPTION) {
   const message = messages.localIdInvalid(description);
-  return z.preprocess(
+  return reuse('localId', [pattern, description], () => z.preprocess(
     blankToUndefined,
     z.string({ error: message }).transform((raw, ctx) => {
       const id = normaliseLocalPatientId(raw, pattern);
@@ -115,14 +139,16 @@ export function localIdField(pattern: RegExp = DEFAULT_LOCAL_ID_PATTERN, descrip
       ctx.issues.push({ code: 'custom', message, input: raw });
       return z.NEVER;
     }),
-  );
+  ));
 }
 
 /** An e-mail address, stored lower-case. */
 export function emailField(message: string) {
-  return z.preprocess(
-    (v) => (typeof v === 'string' ? blankToUndefined(v.trim().toLowerCase()) : blankToUndefined(v)),
-    z.email({ error: message }).max(254, { error: message }),
+  return reuse('email', [message], () =>
+    z.preprocess(
+      (v) => (typeof v === 'string' ? blankToUndefined(v.trim().toLowerCase()) : blankToUndefined(v)),
+      z.email({ error: message }).max(254, { error: message }),
+    ),
   );
 }
 
@@ -134,22 +160,24 @@ const EXTENSION = /^(?:x|ext\.?|extension|bleep|blp)?\s*\d{4,6}$/i;
 
 /** A phone number someone outside the trust can dial. Stored tidied, as typed. */
 export function externalPhone(message: string) {
-  return requiredText({ missing: message, max: 30 }).refine((t: string) => FULL_PHONE.test(t.replace(PHONE_PUNCTUATION, '')), {
-    error: message,
-  });
+  return reuse('externalPhone', [message], () =>
+    requiredText({ missing: message, max: 30 }).refine((t: string) => FULL_PHONE.test(t.replace(PHONE_PUNCTUATION, '')), { error: message }),
+  );
 }
 
 /** A UHL contact number: a full phone number, an extension or a bleep. */
 export function contactPhone(message: string) {
-  return requiredText({ missing: message, max: 30 }).refine(
-    (t: string) => FULL_PHONE.test(t.replace(PHONE_PUNCTUATION, '')) || EXTENSION.test(t.trim()),
-    { error: message },
+  return reuse('contactPhone', [message], () =>
+    requiredText({ missing: message, max: 30 }).refine(
+      (t: string) => FULL_PHONE.test(t.replace(PHONE_PUNCTUATION, '')) || EXTENSION.test(t.trim()),
+      { error: message },
+    ),
   );
 }
 
 /** One value from a fixed list (an Input.ChoiceSet). */
 export function choice<const T extends readonly [string, ...string[]]>(values: T, message: string) {
-  return z.preprocess(blankToUndefined, z.enum(values, { error: message }));
+  return reuse('choice', [values, message], () => z.preprocess(blankToUndefined, z.enum(values, { error: message })));
 }
 
 /** An Input.Toggle: "true"/"false" strings from cards, booleans from other callers; blank is false. */
@@ -163,9 +191,11 @@ const ABBREVIATION = /^[A-Z&]{2,8}$/;
 
 /** An organisation's name, in full. */
 export function organisationName(missing: string) {
-  return requiredText({ missing, max: TEXT_LIMITS.organisation }).refine((t: string) => !ABBREVIATION.test(t) && textLength(t) >= 5, {
-    error: messages.organisationInFull,
-  });
+  return reuse('organisationName', [missing], () =>
+    requiredText({ missing, max: TEXT_LIMITS.organisation }).refine((t: string) => !ABBREVIATION.test(t) && textLength(t) >= 5, {
+      error: messages.organisationInFull,
+    }),
+  );
 }
 
 /** An optional exam code, upper-cased: letters and digits (codes differ by trust, so no fixed length). */
@@ -179,8 +209,10 @@ export const examCodeField = z.preprocess(
 
 /** A whole number from 1 to max (Input.Number arrives as a string from Teams). */
 export function countField(max: number, message: string) {
-  return z.preprocess(
-    (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : blankToUndefined(v)),
-    z.number({ error: message }).int({ error: message }).min(1, { error: message }).max(max, { error: message }),
+  return reuse('count', [max, message], () =>
+    z.preprocess(
+      (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : blankToUndefined(v)),
+      z.number({ error: message }).int({ error: message }).min(1, { error: message }).max(max, { error: message }),
+    ),
   );
 }
