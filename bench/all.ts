@@ -26,7 +26,7 @@ interface Saved<T> {
 
 interface BotLevel {
   concurrency: number;
-  bot: { p50Ms: number; p99Ms: number; maxMs: number; errors: number; submissions: number; perSecond: number; errorKinds: Record<string, number> };
+  bot: { p50Ms: number; p99Ms: number; maxMs: number; errors: number; submissions: number; perSecond: number; errorKinds: Record<string, number>; cpuMsPerSubmission?: number };
   baseline: { p50Ms: number; p99Ms: number; maxMs: number; errors: number; submissions: number };
 }
 interface BotResults {
@@ -156,10 +156,10 @@ function generated(): string {
     out.push('');
     out.push(`${when(bot)}. Latency from the POST to /api/messages to the bot's update of the submitted card (with the call reference) arriving at the local connector; baseline: the same POST to a restify route that does nothing, in the same process, same run.`);
     out.push('');
-    const rows: string[][] = [['submitters', 'target', 'submissions', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'acks/s']];
+    const rows: string[][] = [['submitters', 'target', 'submissions', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'acks/s', 'bot CPU ms per submission']];
     for (const l of bot.results.levels) {
-      rows.push([String(l.concurrency), 'bot', String(l.bot.submissions), fmt(l.bot.p50Ms), fmt(l.bot.p99Ms), fmt(l.bot.maxMs), String(l.bot.errors), fmt(l.bot.perSecond)]);
-      rows.push([String(l.concurrency), 'baseline (restify no-op)', String(l.baseline.submissions), fmt(l.baseline.p50Ms), fmt(l.baseline.p99Ms), fmt(l.baseline.maxMs), String(l.baseline.errors), '']);
+      rows.push([String(l.concurrency), 'bot', String(l.bot.submissions), fmt(l.bot.p50Ms), fmt(l.bot.p99Ms), fmt(l.bot.maxMs), String(l.bot.errors), fmt(l.bot.perSecond), l.bot.cpuMsPerSubmission === undefined ? '' : fmt(l.bot.cpuMsPerSubmission)]);
+      rows.push([String(l.concurrency), 'baseline (restify no-op)', String(l.baseline.submissions), fmt(l.baseline.p50Ms), fmt(l.baseline.p99Ms), fmt(l.baseline.maxMs), String(l.baseline.errors), '', '']);
     }
     out.push(mdTable(rows));
     out.push('');

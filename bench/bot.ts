@@ -19,7 +19,7 @@
  * Environment: BENCH_BOT_LEVELS=1,20,100; BENCH_BOT_MIN_SUBMISSIONS=200 per level (at least 3 per submitter);
  * BENCH_BOT_CPU_PROF=<dir> writes a V8 CPU profile of the bot process there.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -28,6 +28,7 @@ import { DEMO_PATIENTS, DEMO_TENANT_ID } from '../sandbox/demo';
 import { startPasSandbox, SANDBOX_S_NUMBER_SYSTEM } from '../sandbox/pas/pasSandbox';
 import { freePort } from '../sandbox/processes/freePort';
 import { startRedis } from '../sandbox/processes/redis';
+import { Redis } from 'ioredis';
 import { formatTable, machineFacts, nowMs, writeResults } from './harness';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -159,6 +160,10 @@ interface LevelResult {
   maxMs: number;
   wallMs: number;
   perSecond: number;
+  /** Redis commands (all clients: the bot's store, desk, queues) per submission, from INFO commandstats. */
+  redisCommandsPerSubmission?: number;
+  /** CPU ms the bot process (or, for the baseline, the same process's no-op route) used per submission. */
+  cpuMsPerSubmission?: number;
 }
 
 async function runLevel(
@@ -244,6 +249,27 @@ function startBotChild(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; b
   });
 }
 
+const CLOCK_TICKS_PER_SEC = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/**
+ * CPU time (user + system) a live process has used so far, in ms, from /proc/<pid>/stat (utime, stime). CPU per
+ * submission is the figure that noise on a shared machine barely moves: latency under load is mostly waiting for a
+ * core, CPU is what the bot costs.
+ */
+function cpuMsOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SEC;
+}
+
+/** Commands the Redis server has run so far (sum of INFO commandstats calls; the INFO itself counts one). */
+async function redisCalls(admin: Redis): Promise<number> {
+  const info = await admin.info('commandstats');
+  let n = 0;
+  for (const m of info.matchAll(/calls=(\d+)/g)) n += Number(m[1]);
+  return n;
+}
+
 /** Peak resident set size of a live process (VmHWM), in MB. */
 function peakRssMb(pid: number): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -266,6 +292,7 @@ export async function runBotBench(): Promise<BotBenchResult> {
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'itb-bench-bot-'));
   const redis = await startRedis({ port: await freePort(), dir });
+  const redisAdmin = new Redis(redis.urls.redis ?? '', { lazyConnect: true, maxRetriesPerRequest: 1 });
   const pas = await startPasSandbox();
   const connector = new AckConnector();
   let bot: Awaited<ReturnType<typeof startBotChild>> | undefined;
@@ -287,16 +314,20 @@ export async function runBotBench(): Promise<BotBenchResult> {
     for (const c of levels) {
       const per = Math.max(3, Math.ceil(minSubmissions / c));
       const baseline = await runLevel('baseline', bot.baselineUrl, connector, serviceUrl, c, per, 'base');
+      const cpuBefore = cpuMsOf(bot.child.pid!);
+      const callsBefore = await redisCalls(redisAdmin);
       const botRun = await runLevel('bot', bot.botUrl, connector, serviceUrl, c, per, 'bot');
+      botRun.cpuMsPerSubmission = (cpuMsOf(bot.child.pid!) - cpuBefore) / botRun.submissions;
+      botRun.redisCommandsPerSubmission = ((await redisCalls(redisAdmin)) - callsBefore - 1) / botRun.submissions;
       results.push({ concurrency: c, bot: botRun, baseline });
       process.stderr.write(`  ${c} submitters: bot p99 ${botRun.p99Ms.toFixed(0)} ms (${botRun.errors} errors), baseline p99 ${baseline.p99Ms.toFixed(1)} ms\n`);
     }
     const botPeakRssMb = peakRssMb(bot.child.pid!);
 
-    const rows: Array<Array<string | number>> = [['submitters', 'target', 'submissions', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'per s', 'p99 vs baseline']];
+    const rows: Array<Array<string | number>> = [['submitters', 'target', 'submissions', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'per s', 'p99 vs baseline', 'bot CPU ms each', 'Redis cmds each']];
     for (const r of results) {
       for (const x of [r.bot, r.baseline]) {
-        rows.push([String(r.concurrency), x.target === 'bot' ? 'bot: submit -> ack with call ref' : 'baseline: restify no-op', String(x.submissions), x.p50Ms, x.p99Ms, x.maxMs, String(x.errors), x.perSecond, x.target === 'bot' ? `${(r.bot.p99Ms / r.baseline.p99Ms).toFixed(0)}x` : '1x']);
+        rows.push([String(r.concurrency), x.target === 'bot' ? 'bot: submit -> ack with call ref' : 'baseline: restify no-op', String(x.submissions), x.p50Ms, x.p99Ms, x.maxMs, String(x.errors), x.perSecond, x.target === 'bot' ? `${(r.bot.p99Ms / r.baseline.p99Ms).toFixed(0)}x` : '1x', x.cpuMsPerSubmission ?? '-', x.redisCommandsPerSubmission ?? '-']);
       }
     }
     const table = formatTable(rows);
@@ -321,6 +352,7 @@ export async function runBotBench(): Promise<BotBenchResult> {
     }
     await connector.stop();
     await pas.close();
+    redisAdmin.disconnect();
     await redis.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
