@@ -25,7 +25,8 @@ export interface AppConfig {
     oncallRadiologistAadObjectIds: string[];
     cacheSeconds: number;
   };
-  redis: { url: string; prefix: string; tlsCaFile?: string };
+  /** `clusterNodes` (REDIS_CLUSTER_NODES) set: a Redis Cluster, and `url` is not used. */
+  redis: { url: string; prefix: string; tlsCaFile?: string; clusterNodes?: string[] };
   encryptionKeys: EncryptionKey[];
   pacs: {
     client: 'dicomweb' | 'dimse';
@@ -49,6 +50,8 @@ export interface AppConfig {
     message: { sendingApplication: string; sendingFacility: string; receivingApplication: string; receivingFacility: string; processingId: 'P' | 'T' | 'D' };
   };
   pas: { baseUrl: string; sNumberSystem: string; bearerToken?: string; timeoutMs: number };
+  /** Where trauma transfers read the report of a study (Appendix 4 step 13). */
+  reports: { baseUrl: string; accessionSystem: string; bearerToken?: string; timeoutMs: number };
   iep: {
     baseUrl: string;
     auth?: { kind: 'bearer'; token: string } | { kind: 'apiKey'; key: string; header: string };
@@ -136,7 +139,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       oncallRadiologistAadObjectIds: idList(e.ONCALL_RADIOLOGIST_AAD_OBJECT_IDS),
       cacheSeconds: e.ROLE_CACHE_SECONDS,
     },
-    redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX, tlsCaFile: e.REDIS_TLS_CA_FILE },
+    redis: {
+      url: e.REDIS_URL,
+      prefix: e.REDIS_PREFIX,
+      tlsCaFile: e.REDIS_TLS_CA_FILE,
+      ...(e.REDIS_CLUSTER_NODES ? { clusterNodes: e.REDIS_CLUSTER_NODES.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+    },
     encryptionKeys,
     pacs: {
       client: e.PACS_CLIENT,
@@ -183,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       gateway: { dicomWebUrl: e.IEP_GATEWAY_DICOMWEB_URL, restUrl: e.IEP_GATEWAY_REST_URL },
     },
     pas: { baseUrl: e.PAS_FHIR_BASE_URL, sNumberSystem: e.PAS_S_NUMBER_SYSTEM, bearerToken: e.PAS_BEARER_TOKEN, timeoutMs: e.PAS_TIMEOUT_MS },
+    reports: { baseUrl: e.REPORTS_FHIR_BASE_URL, accessionSystem: e.REPORTS_ACCESSION_SYSTEM, bearerToken: e.REPORTS_BEARER_TOKEN, timeoutMs: e.REPORTS_TIMEOUT_MS },
     serviceDesk:
       e.SERVICEDESK_MODE === 'ivanti'
         ? { mode: 'ivanti', baseUrl: e.IVANTI_BASE_URL!, apiKey: e.IVANTI_API_KEY!, businessObject: e.IVANTI_BUSINESS_OBJECT, requestIdField: e.IVANTI_REQUEST_ID_FIELD }

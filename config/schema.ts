@@ -60,6 +60,11 @@ export const envSchema = z.object({
   REDIS_PREFIX: z.string().default('{itb}'),
   /** PEM of the CA that signed Redis's certificate, for rediss:// with a private CA. */
   REDIS_TLS_CA_FILE: optionalString,
+  /**
+   * Redis Cluster: seed nodes as comma-separated redis:// or rediss:// URLs (same scheme and credentials on each). When
+   * set, REDIS_URL is not used and every process connects to the cluster (ioredis Cluster).
+   */
+  REDIS_CLUSTER_NODES: optionalString,
 
   // Patient identifiers at rest: "keyId:base64-32-bytes[,keyId:...]"; the first is used for new writes.
   ITB_ENCRYPTION_KEYS: optionalString,
@@ -119,6 +124,12 @@ export const envSchema = z.object({
   PAS_BEARER_TOKEN: optionalString,
   PAS_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
 
+  // Reports: FHIR R4 DiagnosticReport search by accession number, for trauma transfers (Appendix 4 step 13)
+  REPORTS_FHIR_BASE_URL: z.string().default('http://127.0.0.1:8090/fhir'),
+  REPORTS_ACCESSION_SYSTEM: z.string().default('https://fhir.sandbox.itb.example/Id/accession-number'),
+  REPORTS_BEARER_TOKEN: optionalString,
+  REPORTS_TIMEOUT_MS: z.coerce.number().int().positive().max(10_000).default(3000),
+
   // Service desk: "local" (Redis sequence) or "ivanti" (Ivanti Neurons for ITSM REST)
   SERVICEDESK_MODE: z.enum(['local', 'ivanti']).default('local'),
   IVANTI_BASE_URL: optionalString,
@@ -170,6 +181,14 @@ export const envSchema = z.object({
   ITB_FLOW_CONCURRENCY: z.coerce.number().int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1' }).max(64, { message: 'must be at most 64' }).default(8),
 }).superRefine((e, ctx) => {
   // Cross-variable rules, reported under the variable to change.
+  if (e.REDIS_CLUSTER_NODES !== undefined) {
+    const problem = clusterNodesProblem(e.REDIS_CLUSTER_NODES);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['REDIS_CLUSTER_NODES'], message: problem });
+    // BullMQ's scripts touch several keys of a queue at once; Redis Cluster allows that only inside one hash slot.
+    if (!hasHashTag(e.REDIS_PREFIX)) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_PREFIX'], message: `must contain a hash tag such as {itb} on a Redis Cluster (every key of ours must share one slot), got "${e.REDIS_PREFIX}"` });
+    }
+  }
   if (e.ITB_IEP_POLL_MIN_MS > e.ITB_IEP_POLL_MAX_MS) {
     ctx.addIssue({ code: 'custom', path: ['ITB_IEP_POLL_MIN_MS'], message: `must not exceed ITB_IEP_POLL_MAX_MS (${e.ITB_IEP_POLL_MAX_MS})` });
   }
@@ -179,3 +198,38 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** True when `prefix` has a non-empty {hash tag}: Redis Cluster hashes only what is inside the first {...}. */
+export function hasHashTag(prefix: string): boolean {
+  const open = prefix.indexOf('{');
+  const close = open < 0 ? -1 : prefix.indexOf('}', open + 1);
+  return close > open + 1;
+}
+
+/** Why a REDIS_CLUSTER_NODES value is unusable, or undefined. */
+function clusterNodesProblem(raw: string): string | undefined {
+  const parts = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (parts.length === 0) return 'give at least one node URL (redis://host:port)';
+  const urls: URL[] = [];
+  for (const part of parts) {
+    let url: URL;
+    try {
+      url = new URL(part);
+    } catch {
+      return `"${redactUrl(part)}" is not a URL (redis://host:port or rediss://user:password@host:port)`;
+    }
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return `"${redactUrl(part)}" must start with redis:// or rediss://`;
+    if (!url.hostname || !url.port) return `"${redactUrl(part)}" needs a host and a port`;
+    if (url.pathname && url.pathname !== '/') return `"${redactUrl(part)}": a cluster has only database 0, so no /db path`;
+    urls.push(url);
+  }
+  const first = urls[0]!;
+  if (urls.some((u) => u.protocol !== first.protocol)) return 'every node must use the same scheme (all redis:// or all rediss://)';
+  if (urls.some((u) => u.username !== first.username || u.password !== first.password)) return 'every node must carry the same user and password';
+  return undefined;
+}
+
+/** A URL for an error message: never its password. */
+function redactUrl(raw: string): string {
+  return raw.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}

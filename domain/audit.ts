@@ -26,6 +26,8 @@ export interface AuditFactsByType {
   'request.viewed': { view: 'card' | 'details' };
   'iep.transactionCreated': { iepTransactionId: string; lane: PriorityLane };
   'iep.statusSeen': { iepStatus: string };
+  /** Appendix 4 step 13: how many picked studies went with their report, and why the others did not. */
+  'trauma.reportsAttached': { attached: number; notIssued: number; none: number; unavailable: number };
   'dicom.quarantined': { reason: QuarantineReason; studyCount: number };
   'dicom.released': { studyCount: number };
   'pacs.stored': { studyCount: number; instanceCount: number };

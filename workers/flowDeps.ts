@@ -8,6 +8,7 @@ import type { ServiceCalendar } from '../domain';
 import type { IepClient } from '../integrations/iep';
 import type { PacsClient } from '../integrations/pacs';
 import type { PasClient } from '../integrations/pas';
+import type { ReportSource } from '../integrations/reports';
 import type { RisClient } from '../integrations/ris';
 import type { ServiceDesk } from '../integrations/servicedesk';
 import type { Store } from '../store';
@@ -115,6 +116,8 @@ export interface FlowDeps {
   gatewayStudies: GatewayStudies;
   ris: RisClient;
   pas: Pick<PasClient, 'findBySNumber'>;
+  /** The report of a study, for trauma transfers (Appendix 4 step 13). Optional: without it studies go without reports. */
+  reports?: ReportSource;
   notifier: AppNotifier;
   /**
    * The notify queue itself, for the one notice the Notifier port cannot express yet: a Blue Light request overdue at

@@ -7,6 +7,7 @@ import { ServiceCalendar } from '../domain';
 import { HttpIepClient } from '../integrations/iep';
 import { createPacsClient } from '../integrations/pacs';
 import { FhirPasClient } from '../integrations/pas';
+import { FhirReportSource } from '../integrations/reports';
 import { MllpRisClient } from '../integrations/ris';
 import { createStore } from '../store';
 import { readClock, RedisOffsetClock, systemClock, type Clock } from './clock';
@@ -38,7 +39,7 @@ export interface RunningWorkers {
 
 /** What a test (or another composition root) may replace or switch off. */
 export interface WorkerOverrides {
-  ports?: Partial<Pick<FlowDeps, 'iep' | 'pacs' | 'gateway' | 'gatewayStudies' | 'ris' | 'pas' | 'notifier' | 'serviceDesk' | 'clock' | 'calendar'>>;
+  ports?: Partial<Pick<FlowDeps, 'iep' | 'pacs' | 'gateway' | 'gatewayStudies' | 'ris' | 'pas' | 'reports' | 'notifier' | 'serviceDesk' | 'clock' | 'calendar'>>;
   options?: Partial<FlowOptions>;
   /** Which workers to run (all by default). */
   run?: { flows?: boolean; selfCheck?: boolean; retention?: boolean; schedules?: boolean };
@@ -150,6 +151,14 @@ function flowDepsFrom(config: AppConfig, logger: Logger, commands: Redis, overri
         sNumberPattern: config.localIdPattern,
         timeoutMs: config.pas.timeoutMs,
         ...(config.pas.bearerToken ? { bearerToken: config.pas.bearerToken } : {}),
+      }),
+    reports:
+      ports.reports ??
+      new FhirReportSource({
+        baseUrl: config.reports.baseUrl,
+        accessionSystem: config.reports.accessionSystem,
+        timeoutMs: config.reports.timeoutMs,
+        ...(config.reports.bearerToken ? { bearerToken: config.reports.bearerToken } : {}),
       }),
     notifier: ports.notifier ?? new QueueNotifier(notifyQueue),
     notifyQueue,

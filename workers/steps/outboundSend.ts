@@ -8,6 +8,7 @@ import { addStep, sleep } from '../flowSteps';
 import { iepPatientOf, resolveInstitution } from '../iepMapping';
 import { done, PermanentStepError, type StepOutcome } from '../stepOutcome';
 import { endUnsuccessfully } from './iepOutcomes';
+import { attachTraumaReports, traumaReportsNote, type TraumaReportsOutcome } from './traumaReports';
 
 const UPLOADING: readonly RequestStatus[] = ['iepNew', 'iepStarted'];
 
@@ -28,13 +29,18 @@ export async function outboundSendStep(ref: FlowRef, deps: FlowDeps): Promise<St
 
   let txId = state.iepTransactionId;
   if (stored.status === reprocessStatus(stored.kind)) {
-    const transfer = await transferOf(deps, ref, stored, state.chosenStudyUids);
+    const { transfer, reports } = await transferOf(deps, ref, stored, state.chosenStudyUids);
     const { transaction } = await deps.iep.createTransfer(transfer, ctx);
     txId = transaction.id;
     await deps.flowState.setTransaction(ref, txId);
     const moved = await advance(deps, ref, 'iepNew', {
-      why: 'IEP transfer created',
-      audit: [{ type: 'iep.transactionCreated', facts: { iepTransactionId: txId, lane: stored.lane } }],
+      why: reports ? `IEP transfer created; ${traumaReportsNote(reports)}` : 'IEP transfer created',
+      audit: [
+        { type: 'iep.transactionCreated', facts: { iepTransactionId: txId, lane: stored.lane } },
+        ...(reports
+          ? [{ type: 'trauma.reportsAttached' as const, facts: { attached: reports.attached, notIssued: reports.notIssued, none: reports.none, unavailable: reports.unavailable } }]
+          : []),
+      ],
     });
     if (moved.outcome === 'gone' || (moved.outcome === 'refused' && moved.status !== 'iepNew')) return done('request moved on meanwhile');
   } else if (!UPLOADING.includes(stored.status)) {
@@ -62,26 +68,43 @@ export async function outboundSendStep(ref: FlowRef, deps: FlowDeps): Promise<St
   return done(`IEP status ${tx.status}`);
 }
 
-async function transferOf(deps: FlowDeps, ref: FlowRef, stored: StoredRequest, chosen: string[] | undefined): Promise<NewIepTransfer> {
+async function transferOf(deps: FlowDeps, ref: FlowRef, stored: StoredRequest, chosen: string[] | undefined): Promise<{ transfer: NewIepTransfer; reports?: TraumaReportsOutcome }> {
   const request = stored.request;
   if (request?.kind === 'trauma') {
-    const institution = await resolveInstitution(deps.iep, request.destination.organisation, stored.callRef);
-    // Appendix 4 step 14: the delivery node is "NUH Radiology PACS"; refuse to guess another.
-    if (!institution.deliveryNodes.includes(request.destination.deliveryNode)) {
-      throw new PermanentStepError('DELIVERY_NODE_UNKNOWN', 'the trauma destination does not list its delivery node on IEP');
-    }
-    return {
-      externalReference: flowIdOf(ref),
-      institutionId: institution.id,
-      // Appendix 4 step 15: "Set the priority to clinical emergency".
-      priority: iepPriorityFor('clinicalEmergency'),
-      deliveryNode: request.destination.deliveryNode,
-      patient: iepPatientOf(request.patient, { withLocalId: true, ...(request.noNhsNumberReason ? { noNhsNumberReason: request.noNhsNumberReason } : {}) }),
-      // Step 12: only the relevant studies the radiologist picked. Step 13 (the report) needs a report source: not wired.
-      studies: request.studyInstanceUids.map((studyInstanceUid) => ({ studyInstanceUid })),
-      ...(request.clinicalNote ? { comments: request.clinicalNote } : {}),
-    };
+    // Step 13: the report, when the radiologist asked for it. Looked up before the transfer is created; never blocks it.
+    const reports = request.attachReport ? await attachTraumaReports(deps.pacs, deps.reports, request.studyInstanceUids, stored.callRef ? { callRef: stored.callRef } : {}) : undefined;
+    return { transfer: await traumaTransferOf(deps, ref, stored, request, reports), ...(reports ? { reports } : {}) };
   }
+  return { transfer: await exportTransferOf(deps, ref, stored, chosen) };
+}
+
+async function traumaTransferOf(
+  deps: FlowDeps,
+  ref: FlowRef,
+  stored: StoredRequest,
+  request: Extract<NonNullable<StoredRequest['request']>, { kind: 'trauma' }>,
+  reports: TraumaReportsOutcome | undefined,
+): Promise<NewIepTransfer> {
+  const institution = await resolveInstitution(deps.iep, request.destination.organisation, stored.callRef);
+  // Appendix 4 step 14: the delivery node is "NUH Radiology PACS"; refuse to guess another.
+  if (!institution.deliveryNodes.includes(request.destination.deliveryNode)) {
+    throw new PermanentStepError('DELIVERY_NODE_UNKNOWN', 'the trauma destination does not list its delivery node on IEP');
+  }
+  return {
+    externalReference: flowIdOf(ref),
+    institutionId: institution.id,
+    // Appendix 4 step 15: "Set the priority to clinical emergency".
+    priority: iepPriorityFor('clinicalEmergency'),
+    deliveryNode: request.destination.deliveryNode,
+    patient: iepPatientOf(request.patient, { withLocalId: true, ...(request.noNhsNumberReason ? { noNhsNumberReason: request.noNhsNumberReason } : {}) }),
+    // Step 12: only the relevant studies the radiologist picked; step 13: with their reports when asked for.
+    studies: reports?.studies ?? request.studyInstanceUids.map((studyInstanceUid) => ({ studyInstanceUid })),
+    ...(request.clinicalNote ? { comments: request.clinicalNote } : {}),
+  };
+}
+
+async function exportTransferOf(deps: FlowDeps, ref: FlowRef, stored: StoredRequest, chosen: string[] | undefined): Promise<NewIepTransfer> {
+  const request = stored.request;
   if (request?.kind !== 'export') throw new PermanentStepError('NO_REQUEST_DETAILS', `request ${stored.id} has no transfer details`);
   if (!chosen?.length) throw new PermanentStepError('NO_STUDIES_CHOSEN', `run ${ref.run} of request ${stored.id} has no studies chosen`);
   const institution = await resolveInstitution(deps.iep, request.destination.organisation, stored.callRef);
