@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { AppConfig } from '../config';
 
 /**
@@ -29,7 +29,7 @@ export function redisOptions(role: ConnectionRole): RedisOptions {
  * roots (Azure Cache for Redis). AppConfig's `redis` fits as it is.
  */
 export interface RedisConnectionConfig {
-  redis: Partial<AppConfig['redis']> & { url: string; tlsCaFile?: string };
+  redis: Partial<AppConfig['redis']> & { url: string; tlsCaFile?: string; clusterNodes?: string[] };
 }
 
 /**
@@ -44,8 +44,49 @@ export function tlsOptions(redis: RedisConnectionConfig['redis']): Pick<RedisOpt
   return { tls: { ca: fs.readFileSync(redis.tlsCaFile) } };
 }
 
-/** Opens a connection for `role`. rediss:// URLs get TLS; ACL user and password come from the URL. */
+/**
+ * Redis Cluster options for `role` from the seed node URLs (validated by config: same scheme and credentials on each).
+ * Each node connection gets the role's settings; the cluster itself reconnects forever with the same capped backoff,
+ * and a producer's commands still fail fast (no offline queue) while the cluster is unreachable.
+ */
+export function clusterOptions(redis: RedisConnectionConfig['redis'], role: ConnectionRole): { nodes: Array<{ host: string; port: number }>; options: ClusterOptions } {
+  const urls = (redis.clusterNodes ?? []).map((u) => new URL(u));
+  const first = urls[0];
+  if (!first) throw new Error('no Redis Cluster nodes given');
+  const { retryStrategy, enableOfflineQueue, ...perNode } = redisOptions(role);
+  const tls = first.protocol === 'rediss:';
+  if (redis.tlsCaFile && !tls) throw new Error('a Redis TLS CA file is set but REDIS_CLUSTER_NODES are not rediss://: the connection would not be encrypted');
+  return {
+    nodes: urls.map((u) => ({ host: u.hostname, port: Number(u.port) })),
+    options: {
+      redisOptions: {
+        ...perNode,
+        ...(first.username ? { username: decodeURIComponent(first.username) } : {}),
+        ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
+        // The server certificate is always verified; servername per node is set by ioredis from each node's host.
+        ...(tls ? { tls: redis.tlsCaFile ? { ca: fs.readFileSync(redis.tlsCaFile) } : {} } : {}),
+      },
+      clusterRetryStrategy: (times) => retryStrategy?.(times) ?? 2000,
+      enableOfflineQueue: enableOfflineQueue ?? true,
+      // BullMQ's blocking workers and our fail-fast producers both ask for a ready cluster before their first command.
+      enableReadyCheck: true,
+      // A failover or resharding moves slots: follow MOVED/ASK a few times before failing the command (then retried).
+      maxRedirections: 16,
+    },
+  };
+}
+
+/**
+ * Opens a connection for `role`. rediss:// URLs get TLS; ACL user and password come from the URL. With
+ * REDIS_CLUSTER_NODES it is an ioredis Cluster: the same command API as Redis for everything we run (keyed commands
+ * and scripts whose keys all share the REDIS_PREFIX hash tag, so one slot; BullMQ accepts a Cluster as its
+ * connection), so it is handed out under the Redis type the store and the workers are written against.
+ */
 export function createRedisConnection(config: RedisConnectionConfig, role: ConnectionRole): Redis {
+  if (config.redis.clusterNodes?.length) {
+    const { nodes, options } = clusterOptions(config.redis, role);
+    return new Cluster(nodes, options) as unknown as Redis;
+  }
   return new Redis(config.redis.url, { ...redisOptions(role), ...tlsOptions(config.redis) });
 }
 
@@ -55,7 +96,12 @@ export function createRedisConnection(config: RedisConnectionConfig, role: Conne
  * untrusted certificate), never the URL's password.
  */
 export async function openProducerConnection(config: RedisConnectionConfig, timeoutMs = 3000): Promise<Redis> {
-  const redis = new Redis(config.redis.url, { ...redisOptions('producer'), ...tlsOptions(config.redis), lazyConnect: true });
+  const redis: Redis = config.redis.clusterNodes?.length
+    ? (() => {
+        const { nodes, options } = clusterOptions(config.redis, 'producer');
+        return new Cluster(nodes, { ...options, lazyConnect: true }) as unknown as Redis;
+      })()
+    : new Redis(config.redis.url, { ...redisOptions('producer'), ...tlsOptions(config.redis), lazyConnect: true });
   // Swallow the 'error' events ioredis emits while reconnecting; callers see failures on their commands. The first one is
   // kept: connect() itself only says "Connection is closed.", and an operator needs to read WRONGPASS or the TLS reason.
   let firstError: Error | undefined;
