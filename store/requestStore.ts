@@ -184,16 +184,27 @@ export class RequestStore {
       if (opts.expectedVersion !== undefined && summary.version !== opts.expectedVersion) {
         throw new ConflictError(id, opts.expectedVersion, summary.version);
       }
-      const transition = makeTransition({
-        requestId: id,
-        kind: summary.kind,
-        from: summary.status,
-        to,
-        at: opts.at,
-        by: opts.actor,
-        why: opts.reason,
-        ...(opts.note !== undefined ? { note: opts.note } : {}),
-      });
+      let transition: Transition;
+      try {
+        transition = makeTransition({
+          requestId: id,
+          kind: summary.kind,
+          from: summary.status,
+          to,
+          at: opts.at,
+          by: opts.actor,
+          why: opts.reason,
+          ...(opts.note !== undefined ? { note: opts.note } : {}),
+        });
+      } catch (err) {
+        // A copy of this same delivery may have won between our key check and our read (two Teams retries in flight):
+        // the status has moved on, so the lifecycle refuses. That copy's outcome is the answer, not an error.
+        if (opts.idempotencyKey !== undefined) {
+          const prior = await redisCall('read an idempotency key', () => this.redis.get(this.keys.requestIdempotency(opts.idempotencyKey!)));
+          if (prior !== null) return this.replay(id, to, prior);
+        }
+        throw err;
+      }
       const callRef = opts.callRef ?? summary.callRef;
       const changed = auditEvent(
         'request.statusChanged',

@@ -190,6 +190,39 @@ describe('RequestStore on real Redis', () => {
     expect(approvals).toHaveLength(1);
   });
 
+  it('answers a repeat that lost the race after its key check with the winner\'s outcome, not an illegal transition', async () => {
+    const key = freshKey('keyR');
+    const mine = storeFor(redis, prefix, [key]);
+    const { id } = await mine.requests.create({ request: importRequest(), requester: clinician.aadObjectId, actor: requesterActor, at: T0 });
+    await mine.requests.transition(id, 'logged', { actor: systemActor, at: at(1), reason: 'logged', callRef });
+    await mine.requests.transition(id, 'awaitingApproval', { actor: systemActor, at: at(2), reason: 'to channel' });
+    const approve = (s: Store, minute: number) =>
+      s.requests.transition(id, 'approved', { actor: analystActor, at: at(minute), reason: 'approved', idempotencyKey: 'invoke-approve-race' });
+
+    // A connection that lets the other copy of the delivery finish exactly between this copy's key check and its read
+    // of the record: the window two overlapping Teams retries can hit. Real Redis underneath; only the timing is forced.
+    const slow = connect();
+    const get = slow.get.bind(slow);
+    let armed = true;
+    let winner: Awaited<ReturnType<typeof approve>> | undefined;
+    (slow as unknown as { get: (k: string) => Promise<string | null> }).get = async (k: string) => {
+      const seen = await get(k);
+      if (armed && k.endsWith(':idempotency:request:invoke-approve-race')) {
+        armed = false;
+        winner = await approve(mine, 3);
+      }
+      return seen;
+    };
+    try {
+      const late = await approve(storeFor(slow, prefix, [key]), 4);
+      expect(winner?.replayed).toBe(false);
+      expect(late).toMatchObject({ replayed: true, version: winner!.version, transition: winner!.transition });
+    } finally {
+      await slow.quit();
+    }
+    expect((await mine.requests.get(id))!.history.filter((t) => t.to === 'approved')).toHaveLength(1);
+  });
+
   it('refuses an idempotency key reused for another request or another target status', async () => {
     const a = await create();
     const b = await create();
