@@ -277,6 +277,11 @@ export class RequestStore {
     return this.summaries(ids);
   }
 
+  /** Ids of requests created in [from, to), oldest first (the compliance report's period, guideline section 4). */
+  async listCreatedBetween(from: Date, to: Date): Promise<string[]> {
+    return redisCall('list requests by creation time', () => this.redis.zrangebyscore(this.keys.all, from.getTime(), `(${to.getTime()}`));
+  }
+
   /** Requests in a status, longest-waiting first, optionally only those that entered it before a time (timers, reports). */
   async listByStatus(status: RequestStatus, opts: { enteredBefore?: Date; limit?: number } = {}): Promise<Array<{ id: string; since: Date }>> {
     const max = opts.enteredBefore ? `(${opts.enteredBefore.getTime()}` : '+inf';

@@ -52,11 +52,10 @@ export interface ComplianceReport {
 const PROBLEMS = ['iepDeclined', 'iepFailed', 'iepPurged', 'quarantined'] as const;
 
 /**
- * Builds the report for requests submitted in [from, to). Reads the store's creation index (`requests:all`, by time)
- * for the period, then each request's clear facts and its audit trail (status changes with their reasons).
+ * Builds the report for requests submitted in [from, to). Reads the store's creation index for the period, then each request's clear facts and its audit trail (status changes with their reasons).
  */
-export async function buildComplianceReport(deps: { store: Store; redis: Redis }, from: Date, to: Date): Promise<ComplianceReport> {
-  const ids = await deps.redis.zrangebyscore(deps.store.requests.keys.all, from.getTime(), `(${to.getTime()}`);
+export async function buildComplianceReport(deps: { store: Store; /** Unused: kept so existing callers compile. */ redis?: Redis }, from: Date, to: Date): Promise<ComplianceReport> {
+  const ids = await deps.store.requests.listCreatedBetween(from, to);
   const rows: ReportRow[] = [];
   const approvedBlueLight: ReportRow[] = [];
   for (const id of ids) {
