@@ -55,6 +55,15 @@ export function initFlowWorker(
  * Lock and stall settings of every worker of ours: how soon a job whose worker died is picked up by another
  * (lockDuration + stalledInterval; 30 s each by default, shortened in tests that kill workers).
  */
-export function workerTuning(deps: Pick<FlowDeps, 'options'>): { lockDuration: number; stalledInterval: number } {
-  return { lockDuration: deps.options.lockDurationMs, stalledInterval: deps.options.stalledIntervalMs };
+export function workerTuning(deps: Pick<FlowDeps, 'options'>): { lockDuration: number; stalledInterval: number; maxStalledCount: number } {
+  return { lockDuration: deps.options.lockDurationMs, stalledInterval: deps.options.stalledIntervalMs, maxStalledCount: MAX_STALLED_COUNT };
 }
+
+/**
+ * How often a job may be found stalled (its worker died holding it) before BullMQ fails it. BullMQ's default is 1: a
+ * transfer whose worker was killed twice while it ran was moved to "failed" without our step runner ever seeing an
+ * error, so nobody was told and the request sat at iepStarted / onIep for good (found by tests/chaos/workerKill). Our
+ * steps are idempotent (re-read the request, same IEP reference, same MSH-10, STOW of the same SOP UIDs), so running a
+ * stalled job again is safe; 20 crashes of the same job is a crash loop, not bad luck.
+ */
+export const MAX_STALLED_COUNT = 20;
