@@ -1,7 +1,7 @@
 import { startBot, type RunningBot } from '../../bot/app';
 import type { AppActor } from '../../app';
 import { startPasSandbox, type PasSandbox } from '../../sandbox/pas/pasSandbox';
-import { personal, TENANT, CHANNEL_ID, TEAM_ID } from '../integration/bot/botHarness';
+import { fixture, personal, TENANT, CHANNEL_ID, TEAM_ID } from '../integration/bot/botHarness';
 import { formValues } from '../integration/app/forms';
 import { postActivity } from './activities';
 import { testConfig } from './config';
@@ -72,6 +72,14 @@ export class ChaosBot {
     const mine = this.connector.received.filter((r: CapturedActivity) => [cardId, activityId].some((id) => r.path.endsWith(`/activities/${encodeURIComponent(id)}`) || r.body.replyToId === id));
     const shown = mine.map((r) => JSON.stringify(r.body)).join('\n');
     return { status: res.status, ms, callRefs: [...new Set(shown.match(CALL_REF) ?? [])], shown };
+  }
+
+  /** Someone types in the service-desk channel, so the bot holds the channel's conversation reference (for notices). */
+  async sayInChannel(text: string): Promise<number> {
+    const { value: _v, replyToId: _r, ...base } = fixture('channel-submit-approve');
+    const res = await postActivity(this.bot.url, { ...base, id: `channel-${++this.seq}`, text, serviceUrl: this.serviceUrl });
+    await res.text();
+    return res.status;
   }
 
   async close(): Promise<void> {
