@@ -28,7 +28,7 @@ export interface RequestEntry {
   patient: PatientEntry;
   exams: ExamEntry[];
   priority: 'Blue Light (emergency only)' | 'Standard' | 'Batch (overnight)';
-  /** The option's visible text, or a pattern for it; the first option when omitted. */
+  /** The option's visible text, or a pattern for it; by default the first (Blue Light) or an outpatient/MDT reason. */
   reason?: string | RegExp;
   neededBy: string;
   requester: DemoUser;
@@ -56,7 +56,8 @@ export async function fillRequestForm(page: Page, card: Locator, e: RequestEntry
     if (exam.code) await card.getByLabel(`Exam ${n}: Exam code (if known)`).fill(exam.code);
   }
   await card.getByLabel(e.priority).check();
-  await choose(page, card, 'Reason for the priority', e.reason);
+  // Blue Light reasons are only for Blue Light (guideline Appendix 7); a standard request gets an everyday reason.
+  await choose(page, card, 'Reason for the priority', e.reason ?? (e.priority.startsWith('Blue Light') ? undefined : /Outpatient|MDT/i));
   await card.getByLabel('Date the images are needed by').fill(e.neededBy);
   await card.getByLabel('Requesting clinician').fill(e.requester.displayName);
   await card.getByLabel('Consultant responsible').fill(e.requester.displayName);

@@ -146,8 +146,9 @@ export async function startStack(journey: string, opts: StackOptions): Promise<E
       PAS_FHIR_BASE_URL: pas.baseUrl,
       PAS_S_NUMBER_SYSTEM: SANDBOX_S_NUMBER_SYSTEM,
       SERVICEDESK_MODE: 'local',
+      // Approvers by the explicit list only. The Playground's team lists every demo user, so with SERVICE_DESK_TEAM_ID
+      // set to it (as script/server does) the "nonApprover" demo user would be an approver through team membership.
       APPROVER_AAD_OBJECT_IDS: demoUser('analyst').aadObjectId,
-      SERVICE_DESK_TEAM_ID: SANDBOX_TEAM.id,
       SERVICE_DESK_CHANNEL_ID: SANDBOX_TEAM.channels[0]!.id,
       ONCALL_RADIOLOGIST_AAD_OBJECT_IDS: demoUser('radiologist').aadObjectId,
       ITB_WORK_DIR: path.join(workDir, 'work'),
