@@ -35,9 +35,12 @@ export class TeamsPage {
   static async open(stack: E2eStack, user: TeamsUser, opts: { channel?: boolean; viewport?: { width: number; height: number } } = {}): Promise<TeamsPage> {
     const pg = stack.playgrounds[user];
     if (!pg) throw new Error(`no Playground was started for ${user}`);
-    const context = await stack.browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 1000 }, ...(opts.viewport && opts.viewport.width < 600 ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}) });
+    const narrow = (opts.viewport?.width ?? 1280) < 600;
+    const context = await stack.browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 1000 }, ...(narrow ? { hasTouch: true } : {}) });
     const page = await context.newPage();
     await page.goto(pg.url, { waitUntil: 'networkidle' });
+    // On a phone-sized screen the Playground's log panel covers the chat: close it as a person would.
+    if (narrow) await page.getByText('Log Panel').locator('xpath=..').getByRole('button').last().click({ timeout: 5_000 }).catch(() => undefined);
     // The Playground installs the app on open and the bot answers with its welcome (help) card.
     await page.waitForSelector(CARD, { timeout: 20_000 }).catch(() => undefined);
     if (opts.channel) {
@@ -56,9 +59,8 @@ export class TeamsPage {
     const before = await this.cards().count();
     // The Playground's compose box is a contenteditable div with no label; card inputs are <input>s, so this is it.
     const box = this.page.locator('[contenteditable="true"]').first();
-    await box.click();
     await box.fill(text);
-    await this.page.keyboard.press('Enter');
+    await box.press('Enter');
     await this.page.waitForFunction(`document.querySelectorAll('${CARD}').length > ${before}`, undefined, { timeout: timeoutMs }).catch(() => {
       throw new Error(`no new card within ${timeoutMs} ms after typing "${text}"`);
     });

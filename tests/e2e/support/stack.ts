@@ -54,6 +54,8 @@ export interface E2eStack {
   sim: IepSimulator;
   ris: { listener: RisListener; mllpPort: number; controlUrl: string };
   pas: PasSandbox;
+  /** The remote trust's Orthanc: the source of imports, the IEP node, and "NUH Radiology PACS" for exports. */
+  remoteOrthancUrl: string;
   playgrounds: Partial<Record<TeamsUser, RunningPlayground>>;
   browser: Browser;
   /** Everything the bot and the workers logged (pino JSON lines), for the patient-data canary. */
@@ -183,6 +185,7 @@ export async function startStack(journey: string, opts: StackOptions): Promise<E
       sim,
       ris: { listener, mllpPort, controlUrl: `http://127.0.0.1:${risApi.port}` },
       pas,
+      remoteOrthancUrl: remote.restUrl,
       playgrounds,
       browser,
       logs: () => botLog.output() + workerLog.output(),
