@@ -25,8 +25,8 @@ import type { Store, StoredRequest } from '../../store';
 import { addNotifyJob, type NotifyJobData } from '../../workers/notifyQueue';
 import { approvalData, nameOf, peopleOf, statusData, type NameBook } from '../cardViews';
 import type { StaffNames } from '../staffNames';
-import type { PostedCards } from './postedCards';
-import type { ProactiveResult, ProactiveSender } from './proactiveSender';
+import type { PostedCard, PostedCardRole, PostedCards } from './postedCards';
+import type { ProactiveResult, ProactiveSender, ProactiveTarget } from './proactiveSender';
 
 /** What the notify processor needs; all of it lives in the bot process. */
 export interface NotifyProcessorDeps {
@@ -95,40 +95,87 @@ async function audit(deps: NotifyProcessorDeps, event: AuditEvent): Promise<void
   await deps.store.audit.append(event).catch((err: Error) => deps.logger.warn({ requestId: event.requestId, errType: err.name }, 'notification not audited'));
 }
 
+/**
+ * The requester hears about a change. Their status card (the confirmation card they submitted from, or the first status
+ * card posted) is ONE card, updated in place (issue #6: "updated in place as things change"); an update makes no
+ * sound on a phone, so a one-line text with the call reference and the new status goes with it. Only when no status
+ * card was ever recorded is a new one posted. A question (needs information) is its own card, since it is answered.
+ */
 async function notifyRequester(deps: NotifyProcessorDeps, requestId: string, change: StatusChangeNotice): Promise<string> {
   const found = await load(deps, requestId);
   if (!found) return 'gone';
   const { request, names } = found;
-  let card: AdaptiveCard;
-  if (change.to === 'needsInformation') {
-    const asked = [...request.history].reverse().find((t) => t.to === 'needsInformation' && t.why === DECISION_REASONS.informationRequested);
-    card = renderInformationRequestCard({
-      requestId,
-      callRef: request.callRef ?? '',
-      kind: request.kind,
-      question: asked?.note ?? 'Please contact the service desk.',
-      askedBy: asked ? nameOf(asked.by, names) : 'the service desk',
-      askedAt: asked?.at ?? change.at,
-      // guideline 2.4d: no details within 2 weeks, the request is cancelled.
-      deadline: informationDeadline(londonLocalDate(new Date(change.at))),
-    });
+  const target = { audience: 'user' as const, aadObjectId: request.requester };
+  const posted = change.to === 'needsInformation' ? undefined : await deps.postedCards.get(requestId, 'status');
+  let sent: ProactiveResult;
+  let outcome: string;
+  if (posted) {
+    const updated = await updatePostedCard(deps, requestId, 'status', posted, target, statusCardOf(deps, request), request.version);
+    sent = updated !== 'current' && !updated.delivered ? updated : await deps.sender.send(target, { text: statusPing(request, change) });
+    outcome = 'requester:updated';
   } else {
-    card = statusCardOf(deps, request);
+    sent = await deps.sender.send(target, { card: change.to === 'needsInformation' ? questionCardOf(request, names, change) : statusCardOf(deps, request) });
+    if (sent.delivered && change.to !== 'needsInformation') {
+      await deps.postedCards.record(requestId, 'status', { conversationId: sent.conversationId, activityId: sent.activityId, at: deps.now().toISOString(), version: request.version });
+    }
+    outcome = 'requester:sent';
   }
-  const sent = await deps.sender.send({ audience: 'user', aadObjectId: request.requester }, { card });
   const ids = { at: deps.now(), actor: SYSTEM, requestId, ...(request.callRef ? { callRef: request.callRef } : {}) };
   if (!sent.delivered) {
     await audit(deps, auditEvent('notification.failed', ids, { audience: 'requester', reason: sent.reason }));
     await addNotifyJob(deps.queue, { type: 'requesterUnreachable', requestId, reason: sent.reason, at: change.at });
     return `requester:${sent.reason}`;
   }
-  if (change.to !== 'needsInformation') {
-    await deps.postedCards.record(requestId, 'status', { conversationId: sent.conversationId, activityId: sent.activityId, at: deps.now().toISOString(), version: request.version });
-  }
   await audit(deps, auditEvent('notification.sent', ids, { audience: 'requester', topic: `status:${change.to}` }));
   // Everyone's cards about this request now show the change (the channel's approval card above all).
   await addNotifyJob(deps.queue, { type: 'refreshCards', requestId, version: request.version });
-  return 'requester:sent';
+  return outcome;
+}
+
+/** The question card for "needs information" (guideline 2.4a), with the 2-week deadline (2.4d). */
+function questionCardOf(request: StoredRequest, names: NameBook, change: StatusChangeNotice): AdaptiveCard {
+  const asked = [...request.history].reverse().find((t) => t.to === 'needsInformation' && t.why === DECISION_REASONS.informationRequested);
+  return renderInformationRequestCard({
+    requestId: request.id,
+    callRef: request.callRef ?? '',
+    kind: request.kind,
+    question: asked?.note ?? 'Please contact the service desk.',
+    askedBy: asked ? nameOf(asked.by, names) : 'the service desk',
+    askedAt: asked?.at ?? change.at,
+    // guideline 2.4d: no details within 2 weeks, the request is cancelled.
+    deadline: informationDeadline(londonLocalDate(new Date(change.at))),
+  });
+}
+
+/** The short line that makes the phone buzz when the status card changes: call reference and status, nothing else. */
+export function statusPing(request: Pick<StoredRequest, 'callRef'>, change: Pick<StatusChangeNotice, 'to'>): string {
+  return `${request.callRef ?? 'Your request'}: ${STATUS_LABELS[change.to]}. Your status card for it is updated.`;
+}
+
+/**
+ * Updates a posted card in place to `version`, once however many notify jobs race for it: 'current' when the card
+ * already shows this version or another job has claimed the update. A failed send gives the claim back for the retry.
+ */
+async function updatePostedCard(
+  deps: NotifyProcessorDeps,
+  requestId: string,
+  role: PostedCardRole,
+  posted: PostedCard,
+  target: ProactiveTarget,
+  card: AdaptiveCard,
+  version: number,
+): Promise<ProactiveResult | 'current'> {
+  if ((posted.version ?? 0) >= version) return 'current';
+  if (!(await deps.postedCards.claimUpdate(requestId, role, version))) return 'current';
+  let result: ProactiveResult;
+  try {
+    result = await deps.sender.send(target, { card, updateActivityId: posted.activityId });
+  } catch (err) {
+    await deps.postedCards.releaseUpdate(requestId, role, version).catch(() => undefined);
+    throw err;
+  }
+  if (result.delivered) await deps.postedCards.record(requestId, role, { ...posted, activityId: result.activityId, version });
+  return result;
 }
 
 /** The channel card for a notice: approval, trauma FYI, failure, action required; or a line of text. */
@@ -226,20 +273,16 @@ async function refreshCards(deps: NotifyProcessorDeps, requestId: string): Promi
   const found = await load(deps, requestId);
   if (!found) return 'gone';
   const all = await deps.postedCards.all(requestId);
-  const stale = <T extends { version?: number }>(card: T | undefined): T | undefined => (card && (card.version ?? 0) < found.request.version ? card : undefined);
-  const posted = { approval: stale(all.approval), status: stale(all.status) };
-  const done: string[] = [];
-  let result: ProactiveResult | undefined;
   const version = found.request.version;
-  if (posted.approval) {
-    result = await deps.sender.send({ audience: 'channel' }, { card: renderApprovalCard(approvalData(found.request, found.names)), updateActivityId: posted.approval.activityId });
-    if (result.delivered) await deps.postedCards.record(requestId, 'approval', { ...posted.approval, activityId: result.activityId, version });
-    done.push(`approval:${result.delivered ? 'updated' : result.reason}`);
+  const done: string[] = [];
+  const word = (r: ProactiveResult | 'current') => (r === 'current' ? 'current' : r.delivered ? 'updated' : r.reason);
+  if (all.approval && (all.approval.version ?? 0) < version) {
+    const r = await updatePostedCard(deps, requestId, 'approval', all.approval, { audience: 'channel' }, renderApprovalCard(approvalData(found.request, found.names)), version);
+    done.push(`approval:${word(r)}`);
   }
-  if (posted.status) {
-    result = await deps.sender.send({ audience: 'user', aadObjectId: found.request.requester }, { card: statusCardOf(deps, found.request), updateActivityId: posted.status.activityId });
-    if (result.delivered) await deps.postedCards.record(requestId, 'status', { ...posted.status, activityId: result.activityId, version });
-    done.push(`status:${result.delivered ? 'updated' : result.reason}`);
+  if (all.status && (all.status.version ?? 0) < version) {
+    const r = await updatePostedCard(deps, requestId, 'status', all.status, { audience: 'user', aadObjectId: found.request.requester }, statusCardOf(deps, found.request), version);
+    done.push(`status:${word(r)}`);
   }
   return done.join(',') || 'nothing posted';
 }
