@@ -172,7 +172,7 @@ function generated(): string {
     out.push('');
     out.push(`${when(imp)}. Files and both Orthancs in tmpfs; UHL's copy of the study deleted before every run; medians.`);
     out.push('');
-    const rows: string[][] = [['study', 'contender', 'rounds', 'median s', 'MB/s', 'vs storescu', 'peak RSS MB', 'retrieve s', 'import s', 'STOW-RS s']];
+    const rows: string[][] = [['study', 'contender', 'rounds', 'median s', 'MB/s', 'vs storescu', 'peak RSS MB', 'retrieve + rewrite s', 'check s', 'STOW-RS s']];
     for (const s of imp.results.studies) {
       const sc = s.contenders.find((c) => c.contender === 'storescu')?.mbPerSec ?? NaN;
       for (const c of s.contenders) {

@@ -2,9 +2,11 @@
  * The inbound path of an import in its own process, as the import worker runs it (workers/steps/importDownload.ts and
  * workers/pacsImport.ts), so its wall time and peak RSS are measured without the benchmark's (script/bench import):
  *   node dist/bench/importChild.js --remote URL --uhl URL --study UID --work DIR [--warmup UID]
- * 1. retrieveStudy from the remote trust's DICOMweb (WADO-RS, streamed to disk: integrations/pacs);
- * 2. importStudy (identity checks against the request and PAS, then the IHE IRWF.b rewrite: integrations/dicom);
- * 3. storeFiles to UHL's DICOMweb (STOW-RS, batched, parallel: integrations/pacs).
+ * workers/importPipeline.ts importDelivery, the function the import step runs:
+ * 1. retrieveStudy from the remote trust's DICOMweb (WADO-RS, streamed to disk), each instance rewritten (IHE IRWF.b)
+ *    as it lands ("retrieve" stage, ends when the last instance has landed);
+ * 2. the identity check of every header against the request and PAS, and the last rewrites ("check" stage);
+ * 3. storeFiles to UHL's DICOMweb (STOW-RS, batched, parallel) of the checked, rewritten instances ("STOW-RS").
  * Same calls and the same options as the worker (accession replaced, as workers/pacsImport.ts does); the PAS answer is
  * the benchmark's patient, because PAS is not what is measured here.
  * --warmup UID: first run the whole path once on another (small) study, untimed, as a long-lived worker would have.
@@ -13,8 +15,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { importStudy } from '../integrations/dicom';
 import { createPacsClient, type PacsClient } from '../integrations/pacs';
+import { importDelivery, retrieveDelivery } from '../workers/importPipeline';
 import { accessionNumbers } from '../workers/pacsImport';
 import { BENCH_EXPECTED_PATIENT, BENCH_OUR_ISSUER } from './dicomPatient';
 import { nowMs } from './harness';
@@ -34,40 +36,41 @@ interface PathTimings {
 
 async function inbound(remote: PacsClient, uhl: PacsClient, studyUid: string, work: string): Promise<PathTimings> {
   fs.rmSync(work, { recursive: true, force: true });
+  const call = { callRef: 'ITB-2026-000001' };
   const t0 = nowMs();
-  const got = await remote.retrieveStudy(studyUid, path.join(work, 'in', studyUid), { callRef: 'ITB-2026-000001' });
-  const t1 = nowMs();
-  const result = await importStudy(
-    got.instances.map((i) => i.file),
-    BENCH_EXPECTED_PATIENT,
-    [{ date: BENCH_STUDY_DATE, modality: 'CT' }],
+  // The worker's own pipeline (workers/importPipeline.ts, as workers/steps/importDownload.ts runs it).
+  const result = await importDelivery(
     {
-      pas: BENCH_EXPECTED_PATIENT,
-      ourIssuer: BENCH_OUR_ISSUER,
-      outDir: path.join(work, 'out'),
+      expected: BENCH_EXPECTED_PATIENT,
+      requestedExams: [{ date: BENCH_STUDY_DATE, modality: 'CT' }],
+      reconcile: { pas: BENCH_EXPECTED_PATIENT, ourIssuer: BENCH_OUR_ISSUER },
       rewrite: {
+        sNumber: BENCH_EXPECTED_PATIENT.sNumber,
+        issuer: BENCH_OUR_ISSUER,
         accession: { kind: 'replace', accessionFor: accessionNumbers('ITB', 'bench:1') },
         modifyingSystem: 'ITB',
         sourceOfPreviousValues: 'Synthetic Sending Trust',
         modifiedAt: new Date(),
       },
+      outDir: path.join(work, 'out'),
     },
+    retrieveDelivery(remote, [studyUid], path.join(work, 'in'), call),
+    uhl,
+    call,
   );
-  const t2 = nowMs();
-  if (result.decision !== 'import') throw new Error(`import engine held the study: ${result.reasons.map((r) => r.code).join(', ')}`);
-  const outcome = await uhl.storeFiles(result.written.map((w) => w.outPath), { callRef: 'ITB-2026-000001' });
-  const t3 = nowMs();
+  const t1 = nowMs();
+  if (!('stored' in result)) throw new Error(`import engine held the study: ${result.decision.reasons.map((r) => r.code).join(', ')}`);
   // As the worker does: the work folder goes once PACS has everything.
   fs.rmSync(work, { recursive: true, force: true });
   return {
-    instances: got.instances.length,
-    bytes: got.bytes,
-    stored: outcome.stored.length,
-    failed: outcome.failed.length,
-    retrieveMs: t1 - t0,
-    importMs: t2 - t1,
-    storeMs: t3 - t2,
-    totalMs: t3 - t0,
+    instances: result.files,
+    bytes: result.stored.bytes,
+    stored: result.stored.stored.length,
+    failed: result.stored.failed.length,
+    retrieveMs: result.timings.deliverMs,
+    importMs: result.timings.checkMs,
+    storeMs: result.timings.storeMs,
+    totalMs: t1 - t0,
   };
 }
 

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { QuarantineReason as AuditQuarantineReason } from '../domain';
-import { importStudy, type DicomFileError, type ExpectedPatient, type QuarantineCode } from '../integrations/dicom';
+import type { DicomFileError, ExpectedPatient, QuarantineCode } from '../integrations/dicom';
 import { PasError } from '../integrations/pas';
 import type { StoredRequest } from '../store';
 import type { FlowDeps } from './flowDeps';
 import { flowIdOf, type FlowRef } from './flowRef';
 import type { ImportedStudyRecord } from './flowState';
+import { importDelivery } from './importPipeline';
 import { engineExamsOf } from './iepMapping';
 import { PermanentStepError } from './stepOutcome';
 
@@ -25,14 +26,32 @@ export type PacsImportResult =
 /**
  * The DICOM import engine, then UHL PACS (guideline 2.3d-e, 2.7): identity checks against the request and PAS
  * (quarantine on any doubt; guideline 2.7d: the patient must be registered on PAS), the IHE IRWF.b rewrite with our
- * S number, and STOW-RS of exactly the requested studies. All or nothing: a quarantine writes nothing, and a PACS
+ * S number, and STOW-RS of exactly the requested studies. All or nothing: a quarantine sends nothing, and a PACS
  * refusal is an error. PACS stores by SOP Instance UID, so doing this again after a crash leaves one copy of each.
+ *
+ * For files already on disk (a CD). An IEP download uses importDeliveryIntoPacs, so instances are rewritten while
+ * the rest are still downloading.
  */
 export async function importIntoPacs(
   deps: FlowDeps,
   ref: FlowRef,
   stored: StoredRequest,
   files: readonly string[],
+  opts: { outDir: string; sourceOrganisation?: string; mediaErrors?: readonly DicomFileError[] },
+): Promise<PacsImportResult> {
+  return importDeliveryIntoPacs(deps, ref, stored, async () => files, opts);
+}
+
+/**
+ * As importIntoPacs, for a delivery that is still arriving: `deliver` fetches it, announcing each instance as it
+ * lands (workers/importPipeline.ts retrieveDelivery), and resolves with all of its files. PAS is asked first, so a
+ * PAS outage is retried before anything is downloaded. Pipeline and safety argument: workers/importPipeline.ts.
+ */
+export async function importDeliveryIntoPacs(
+  deps: FlowDeps,
+  ref: FlowRef,
+  stored: StoredRequest,
+  deliver: (landed: (file: string) => void) => Promise<readonly string[]>,
   opts: { outDir: string; sourceOrganisation?: string; mediaErrors?: readonly DicomFileError[] },
 ): Promise<PacsImportResult> {
   const request = stored.request;
@@ -50,35 +69,41 @@ export async function importIntoPacs(
   const pas = await pasPatient(deps, p.sNumber, stored.callRef);
   const accessionFor = accessionNumbers(deps.options.accessionPrefix, flowIdOf(ref));
   const exams = engineExamsOf(request.exams);
-  const result = await importStudy(files, expected, exams, {
-    pas,
-    ourIssuer: deps.options.ourIssuer,
-    outDir: opts.outDir,
-    ...(opts.mediaErrors ? { mediaErrors: opts.mediaErrors } : {}),
-    rewrite: {
-      accession: { kind: 'replace', accessionFor },
-      modifyingSystem: deps.options.modifyingSystem,
-      ...(opts.sourceOrganisation ? { sourceOfPreviousValues: opts.sourceOrganisation.slice(0, 64) } : {}),
-      modifiedAt: deps.clock.now(),
+  const call = stored.callRef ? { callRef: stored.callRef } : {};
+  const result = await importDelivery(
+    {
+      expected,
+      requestedExams: exams,
+      reconcile: { pas, ourIssuer: deps.options.ourIssuer, ...(opts.mediaErrors ? { mediaErrors: opts.mediaErrors } : {}) },
+      rewrite: {
+        sNumber: expected.sNumber.trim().toUpperCase(),
+        issuer: deps.options.ourIssuer,
+        accession: { kind: 'replace', accessionFor },
+        modifyingSystem: deps.options.modifyingSystem,
+        ...(opts.sourceOrganisation ? { sourceOfPreviousValues: opts.sourceOrganisation.slice(0, 64) } : {}),
+        modifiedAt: deps.clock.now(),
+      },
+      outDir: opts.outDir,
     },
-  });
-  if (result.decision === 'quarantine') {
-    const codes = [...new Set(result.reasons.map((r) => r.code))];
-    const studyCount = new Set(result.reasons.flatMap((r) => r.studyInstanceUids)).size;
-    return { outcome: 'quarantined', codes, reason: auditReasonOf(codes), studyCount, analystText: result.reasons.map((r) => r.text).join('\n') };
+    deliver,
+    deps.pacs,
+    call,
+  );
+  if (!('stored' in result)) {
+    const reasons = result.decision.reasons;
+    const codes = [...new Set(reasons.map((r) => r.code))];
+    const studyCount = new Set(reasons.flatMap((r) => r.studyInstanceUids)).size;
+    return { outcome: 'quarantined', codes, reason: auditReasonOf(codes), studyCount, analystText: reasons.map((r) => r.text).join('\n') };
   }
 
-  const outcome = await deps.pacs.storeFiles(
-    result.written.map((w) => w.outPath),
-    stored.callRef ? { callRef: stored.callRef } : {},
-  );
+  const outcome = result.stored;
   if (outcome.failed.length > 0) {
     const transient = outcome.failed.every((f) => f.reason === 'out-of-resources' || f.reason === 'not-acknowledged');
     const reasons = [...new Set(outcome.failed.map((f) => f.reason))].join(', ');
     if (transient) throw Object.assign(new Error(`PACS did not store ${outcome.failed.length} instances (${reasons}); retrying`), { retryable: true });
     throw new PermanentStepError('PACS_REFUSED', `PACS refused ${outcome.failed.length} instances (${reasons})`);
   }
-  const studies: ImportedStudyRecord[] = result.studies.map((s) => {
+  const studies: ImportedStudyRecord[] = result.decision.studies.map((s) => {
     const examIndex = s.matchedExam ? exams.findIndex((e) => e.date === s.matchedExam!.date && e.modality === s.matchedExam!.modality) : -1;
     return {
       studyInstanceUid: s.studyInstanceUid,

@@ -22,6 +22,11 @@ export interface FixUpResult {
   bytesOut: number;
   /** Tags changed, inserted or removed, e.g. "(0010,0020)". */
   modifiedTags: string[];
+  /**
+   * identityDigest() of the header as read (before the rewrite): lets a caller that rewrote an instance before the
+   * identity check prove afterwards that the check approved exactly the header this output was made from.
+   */
+  identityDigest: string;
 }
 
 /**
@@ -83,7 +88,8 @@ export async function fixUpInstance(
     const header = parseDicomHeader(new FileWindowSource(input, size, { start: 0, bytes: buf.subarray(0, firstLength) }));
     const problem = instanceProblems(header)[0];
     if (problem) throw problem;
-    if (opts.guard && (opts.guard.sopInstanceUid !== header.sopInstanceUid || opts.guard.identityDigest !== identityDigest(header))) {
+    const digest = identityDigest(header);
+    if (opts.guard && (opts.guard.sopInstanceUid !== header.sopInstanceUid || opts.guard.identityDigest !== digest)) {
       throw new DicomFileError('IDENTITY_CHANGED', 'the file is not the instance that passed the identity check');
     }
     const plan = planRewrite(header, rewrite);
@@ -135,6 +141,7 @@ export async function fixUpInstance(
       bytesIn: size,
       bytesOut,
       modifiedTags: plan.modifiedTags,
+      identityDigest: digest,
     };
   } catch (err) {
     if (output !== undefined) closeQuietly(output);

@@ -1,6 +1,5 @@
-import fsp from 'node:fs/promises';
 import type { FailedInstance } from './pacsClient';
-import { readPartTenMeta, type PartTenMeta } from './partTenMeta';
+import { readPartTenMetaSync, type PartTenMeta } from './partTenMeta';
 
 /**
  * What both store paths (STOW-RS and C-STORE) do before sending: read each file's meta (so outcomes can be told per
@@ -13,18 +12,29 @@ export interface StoreEntry {
   meta: PartTenMeta;
 }
 
-/** Reads the meta and size of every file, a few at a time; unreadable or non-Part 10 files become failures. */
+/**
+ * Above this many milliseconds of synchronous reading, prepareStore gives the event loop a turn (timers, a worker's
+ * lock renewal), as the DICOM engine's header pass does.
+ */
+const YIELD_EVERY_MS = 10;
+
+/**
+ * Reads the meta and size of every file; unreadable or non-Part 10 files become failures. Synchronous reads of a few
+ * hundred bytes each (readPartTenMetaSync), yielding to the event loop every few milliseconds.
+ */
 export async function prepareStore(files: readonly string[]): Promise<{ entries: StoreEntry[]; invalid: FailedInstance[] }> {
   const entries: StoreEntry[] = [];
   const invalid: FailedInstance[] = [];
-  const results = await mapPool(files, 8, async (file) => {
-    const stat = await fsp.stat(file).catch(() => undefined);
-    const meta = stat?.isFile() ? await readPartTenMeta(file) : undefined;
-    return { file, bytes: stat?.size ?? 0, meta };
-  });
-  for (const r of results) {
-    if (r.meta) entries.push({ file: r.file, bytes: r.bytes, meta: r.meta });
-    else invalid.push({ file: r.file, reason: 'invalid-file' });
+  const head = Buffer.allocUnsafe(64 * 1024);
+  let lastYield = Date.now();
+  for (const file of files) {
+    if (Date.now() - lastYield >= YIELD_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      lastYield = Date.now();
+    }
+    const { size, meta } = readPartTenMetaSync(file, head);
+    if (meta && size !== undefined) entries.push({ file, bytes: size, meta });
+    else invalid.push({ file, reason: 'invalid-file' });
   }
   return { entries, invalid };
 }

@@ -8,7 +8,8 @@ import { batchMayDownload } from '../calendarGate';
 import type { FlowDeps } from '../flowDeps';
 import { flowIdOf, type FlowRef } from '../flowRef';
 import { addStep, sleep } from '../flowSteps';
-import { importIntoPacs } from '../pacsImport';
+import { retrieveDelivery } from '../importPipeline';
+import { importDeliveryIntoPacs } from '../pacsImport';
 import { done, later, PermanentStepError, type StepOutcome } from '../stepOutcome';
 import { recordEngineOutcome } from './afterEngine';
 import { endUnsuccessfully } from './iepOutcomes';
@@ -18,8 +19,9 @@ const DOWNLOADABLE = ['onIep', 'iepDownloadRequest', 'iepDownloading'] as const;
 /**
  * Import steps 3 and 4, on one of the four inbound IEP threads (guideline 2.3d; the inbound queue's global
  * concurrency): select download (2.3c), follow Download Request -> Downloading -> Delivered to the IEP gateway, stream
- * the studies from the gateway (WADO-RS) to a work folder, run the DICOM import engine, STOW-RS to UHL PACS (2.3e), and
- * only then remove them from the gateway and the work folder. Then the RIS step.
+ * the studies from the gateway (WADO-RS) to a work folder, rewriting each instance as it lands, check every instance
+ * (DICOM import engine), then STOW-RS to UHL PACS (2.3e), and only then remove them from the gateway and the work
+ * folder. Then the RIS step.
  *
  * Safe to repeat from any point: IEP's download is idempotent, the work folder is rebuilt, PACS stores by SOP Instance
  * UID, and `iepDelivered` is written only after PACS has everything, so a crash before it redoes the transfer, never
@@ -51,17 +53,17 @@ export async function importDownloadStep(ref: FlowRef, deps: FlowDeps): Promise<
     if (downloading.outcome === 'gone') return done('request gone');
 
     await fs.rm(workDir, { recursive: true, force: true });
-    const files: string[] = [];
-    for (const study of tx.studies) {
-      const got = await deps.gateway.retrieveStudy(study.studyInstanceUid, path.join(workDir, 'in', study.studyInstanceUid), ctx).catch((err: unknown) => {
+    // Each instance is rewritten as it lands; nothing reaches PACS before every one has been checked
+    // (workers/importPipeline.ts).
+    const retrieve = retrieveDelivery(deps.gateway, tx.studies.map((s) => s.studyInstanceUid), path.join(workDir, 'in'), ctx);
+    const deliver = (landed: (file: string) => void) =>
+      retrieve(landed).catch((err: unknown) => {
         // IEP says Delivered, yet the gateway does not hold it (yet): its C-STORE may still be landing. Retried; when
         // attempts run out the analysts are told.
         if (err instanceof PacsStudyNotFoundError) throw Object.assign(new Error('the IEP gateway does not hold a delivered study yet'), { retryable: true });
         throw err;
       });
-      files.push(...got.instances.map((i) => i.file));
-    }
-    const result = await importIntoPacs(deps, ref, stored, files, { outDir: path.join(workDir, 'out'), ...(stored.organisation ? { sourceOrganisation: stored.organisation } : {}) });
+    const result = await importDeliveryIntoPacs(deps, ref, stored, deliver, { outDir: path.join(workDir, 'out'), ...(stored.organisation ? { sourceOrganisation: stored.organisation } : {}) });
     const recorded = await recordEngineOutcome(deps, ref, result, 'iepDelivered');
     // A quarantined study stays on the gateway for the analyst; only the work folder goes.
     if (recorded !== 'stored') {

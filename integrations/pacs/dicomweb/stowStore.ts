@@ -23,6 +23,13 @@ export interface StowOptions {
 }
 
 const READ_CHUNK = 1024 * 1024;
+/**
+ * A file up to this size is read whole with one synchronous read (a CT or MR slice is about 0.5 MB: tens of
+ * microseconds from the page cache) instead of through a read stream, whose per-chunk thread-pool round trips and
+ * stream machinery cost this client more CPU than the upload itself (bench/results/import.json). Memory: this times
+ * storeParallelism at most. Bigger files (multi-frame) still stream in READ_CHUNK steps.
+ */
+const WHOLE_FILE_MAX = 4 * READ_CHUNK;
 
 export async function stowStoreFiles(transport: DicomWebTransport, files: readonly string[], opts: StowOptions): Promise<StoreOutcome> {
   const { entries, invalid } = await prepareStore(files);
@@ -76,9 +83,15 @@ async function* multipartBody(batch: StoreEntry[], partHead: (i: number) => Buff
     yield partHead(i);
     let read = 0;
     try {
-      for await (const chunk of fs.createReadStream(e.file, { highWaterMark: READ_CHUNK })) {
-        read += (chunk as Buffer).length;
-        yield chunk as Buffer;
+      if (e.bytes <= WHOLE_FILE_MAX) {
+        const whole = fs.readFileSync(e.file);
+        read = whole.length;
+        yield whole;
+      } else {
+        for await (const chunk of fs.createReadStream(e.file, { highWaterMark: READ_CHUNK })) {
+          read += (chunk as Buffer).length;
+          yield chunk as Buffer;
+        }
       }
     } catch (err) {
       throw new PacsLocalFileError((err as NodeJS.ErrnoException).code, 'read', ctx, { cause: err });
