@@ -7,7 +7,7 @@ import { spawnService, type ServiceHandle } from '../../sandbox/processes/servic
 import { waitForTcp } from '../../sandbox/processes/freePort';
 import { PLAYGROUND_ROLES, SANDBOX_TEAM, playgroundConfigFor } from '../../sandbox/playground/roles';
 import { renderPlaygroundYaml } from '../../sandbox/playground/playgroundConfig';
-import { SANDBOX_S_NUMBER_SYSTEM } from '../../sandbox/pas/pasSandbox';
+import { SANDBOX_S_NUMBER_SYSTEM, SANDBOX_ACCESSION_SYSTEM } from '../../sandbox/pas/pasSandbox';
 import { seedSandboxOrthancs } from '../../sandbox/seed/seedOrthanc';
 
 /** Fixed loopback ports for the sandbox, so the URLs a person bookmarks stay the same between runs. */
@@ -42,7 +42,8 @@ export function sandboxEnv(): Record<string, string> {
     PACS_DICOMWEB_URL: `http://127.0.0.1:${SANDBOX_PORTS.uhlHttp}/dicom-web`,
     PACS_REST_URL: `http://127.0.0.1:${SANDBOX_PORTS.uhlHttp}`,
     PACS_DIMSE_PORT: String(SANDBOX_PORTS.uhlDicom),
-    IEP_BASE_URL: `http://127.0.0.1:${SANDBOX_PORTS.iep}`,
+    // The simulator serves the IEP contract under /api/v1 (its control API under /control).
+    IEP_BASE_URL: `http://127.0.0.1:${SANDBOX_PORTS.iep}/api/v1`,
     IEP_AUTH: 'none',
     IEP_GATEWAY_DICOMWEB_URL: `http://127.0.0.1:${SANDBOX_PORTS.gatewayHttp}/dicom-web`,
     IEP_GATEWAY_REST_URL: `http://127.0.0.1:${SANDBOX_PORTS.gatewayHttp}`,
@@ -50,9 +51,13 @@ export function sandboxEnv(): Record<string, string> {
     RIS_MLLP_PORT: String(SANDBOX_PORTS.risMllp),
     PAS_FHIR_BASE_URL: `http://127.0.0.1:${SANDBOX_PORTS.pas}/fhir`,
     PAS_S_NUMBER_SYSTEM: SANDBOX_S_NUMBER_SYSTEM,
+    // The same stand-in plays the trust's FHIR facade over CRIS (reports for trauma transfers, Appendix 4 step 13).
+    REPORTS_FHIR_BASE_URL: `http://127.0.0.1:${SANDBOX_PORTS.pas}/fhir`,
+    REPORTS_ACCESSION_SYSTEM: SANDBOX_ACCESSION_SYSTEM,
     SERVICEDESK_MODE: 'local',
     APPROVER_AAD_OBJECT_IDS: demoUser('analyst').aadObjectId,
-    SERVICE_DESK_TEAM_ID: SANDBOX_TEAM.id,
+    // Approvers by the explicit list only: every demo user is in the sandbox team (the Playground lists them all), so
+    // "members of the service-desk team" would make the non-approver an approver too.
     SERVICE_DESK_CHANNEL_ID: SANDBOX_TEAM.channels[0]!.id,
     ONCALL_RADIOLOGIST_AAD_OBJECT_IDS: demoUser('radiologist').aadObjectId,
   };
