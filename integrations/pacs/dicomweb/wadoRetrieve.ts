@@ -245,10 +245,9 @@ class PartSink {
 
   private async finish(c: PartInProgress, index: number): Promise<void> {
     const temp = c.spill?.file ?? this.tempFile(c.seq);
-    const body = c.spill ? c.chunks[0] ?? Buffer.alloc(0) : Buffer.concat(c.chunks, c.bytes);
     if (c.spill) await finished(c.spill.stream);
-    else await fsp.writeFile(temp, body);
-    const meta = parsePartTenMeta(body.subarray(0, HEAD_BYTES));
+    else await writeChunks(temp, c.chunks);
+    const meta = parsePartTenMeta(headOf(c.chunks));
     if (!meta || !/^[0-9.]{1,64}$/.test(meta.sopInstanceUid)) {
       await fsp.rm(temp, { force: true });
       throw new PacsMalformedResponseError(`part ${c.seq} is not a DICOM Part 10 instance`, this.ctx);
@@ -263,4 +262,43 @@ class PartSink {
       /* a progress callback must not fail the retrieve */
     }
   }
+}
+
+/** Writes the gathered chunks of a part with one gathered write per call (no copy into one buffer first). */
+async function writeChunks(file: string, chunks: Buffer[]): Promise<void> {
+  const handle = await fsp.open(file, 'w');
+  try {
+    let pending = chunks.filter((b) => b.length > 0);
+    while (pending.length > 0) {
+      const { bytesWritten } = await handle.writev(pending);
+      // A short gathered write is legal; continue from where it stopped.
+      let skip = bytesWritten;
+      const rest: Buffer[] = [];
+      for (const b of pending) {
+        if (skip >= b.length) skip -= b.length;
+        else {
+          rest.push(skip > 0 ? b.subarray(skip) : b);
+          skip = 0;
+        }
+      }
+      if (bytesWritten === 0 && rest.length > 0) throw Object.assign(new Error('the part file accepted no bytes'), { code: 'EIO' });
+      pending = rest;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The first HEAD_BYTES of a part from its chunks (the meta group is in the first one in practice). */
+function headOf(chunks: Buffer[]): Buffer {
+  const first = chunks[0] ?? Buffer.alloc(0);
+  if (first.length >= HEAD_BYTES || chunks.length === 1) return first.subarray(0, HEAD_BYTES);
+  const head: Buffer[] = [];
+  let n = 0;
+  for (const c of chunks) {
+    if (n >= HEAD_BYTES) break;
+    head.push(c);
+    n += c.length;
+  }
+  return Buffer.concat(head).subarray(0, HEAD_BYTES);
 }
