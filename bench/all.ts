@@ -141,6 +141,8 @@ function generated(): string {
   targetRows.push(['bot: 0 errors at 100 concurrent submitters', at100 ? `${at100.bot.errors} of ${at100.bot.submissions}` : 'n/a', verdict(at100 ? at100.bot.errors === 0 : undefined)]);
   for (const s of imp?.results.studies ?? []) {
     targetRows.push([`import (${s.instances} instances): >= 90% of storescu's throughput`, `${fmt(s.oursToStorescu * 100, 0)}% (STOW-RS stage alone ${fmt(s.stowOnlyToStorescu * 100, 0)}%)`, verdict(s.oursToStorescu >= 0.9)]);
+    const oursRss = s.contenders.find((c) => c.contender.startsWith('ours'))?.peakRssMb;
+    targetRows.push([`import (${s.instances} instances): worker peak RSS < 150 MB`, oursRss === undefined ? 'n/a' : `${fmt(oursRss, 0)} MB`, verdict(oursRss === undefined ? undefined : oursRss < 150)]);
   }
   for (const s of dicom?.results.studies ?? []) {
     const o = s.contenders.find((c) => c.contender === 'ours (import, warm worker)');
@@ -172,7 +174,7 @@ function generated(): string {
     out.push('');
     out.push(`${when(imp)}. Files and both Orthancs in tmpfs; UHL's copy of the study deleted before every run; medians.`);
     out.push('');
-    const rows: string[][] = [['study', 'contender', 'rounds', 'median s', 'MB/s', 'vs storescu', 'peak RSS MB', 'retrieve + rewrite s', 'check s', 'STOW-RS s']];
+    const rows: string[][] = [['study', 'contender', 'rounds', 'median s', 'MB/s', 'vs storescu', 'peak RSS MB', 'retrieve s', 'check + rewrite s', 'STOW-RS s']];
     for (const s of imp.results.studies) {
       const sc = s.contenders.find((c) => c.contender === 'storescu')?.mbPerSec ?? NaN;
       for (const c of s.contenders) {

@@ -19,9 +19,8 @@ const DOWNLOADABLE = ['onIep', 'iepDownloadRequest', 'iepDownloading'] as const;
 /**
  * Import steps 3 and 4, on one of the four inbound IEP threads (guideline 2.3d; the inbound queue's global
  * concurrency): select download (2.3c), follow Download Request -> Downloading -> Delivered to the IEP gateway, stream
- * the studies from the gateway (WADO-RS) to a work folder, rewriting each instance as it lands, check every instance
- * (DICOM import engine), then STOW-RS to UHL PACS (2.3e), and only then remove them from the gateway and the work
- * folder. Then the RIS step.
+ * the studies from the gateway (WADO-RS) to a work folder, check every instance and rewrite it (DICOM import engine),
+ * then STOW-RS to UHL PACS (2.3e), and only then remove them from the gateway and the work folder. Then the RIS step.
  *
  * Safe to repeat from any point: IEP's download is idempotent, the work folder is rebuilt, PACS stores by SOP Instance
  * UID, and `iepDelivered` is written only after PACS has everything, so a crash before it redoes the transfer, never
@@ -53,8 +52,7 @@ export async function importDownloadStep(ref: FlowRef, deps: FlowDeps): Promise<
     if (downloading.outcome === 'gone') return done('request gone');
 
     await fs.rm(workDir, { recursive: true, force: true });
-    // Each instance is rewritten as it lands; nothing reaches PACS before every one has been checked
-    // (workers/importPipeline.ts).
+    // Nothing reaches PACS before every instance has been checked (workers/importPipeline.ts).
     const retrieve = retrieveDelivery(deps.gateway, tx.studies.map((s) => s.studyInstanceUid), path.join(workDir, 'in'), ctx);
     const deliver = (landed: (file: string) => void) =>
       retrieve(landed).catch((err: unknown) => {

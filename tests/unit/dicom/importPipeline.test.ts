@@ -37,7 +37,7 @@ function recordingPacs(): Pick<PacsClient, 'storeFiles'> & { calls: Array<{ file
   };
 }
 
-function settings(outDir: string, overrides: Partial<DeliveryImportSettings> = {}): DeliveryImportSettings {
+function settingsFor(outDir: string, overrides: Partial<DeliveryImportSettings> = {}): DeliveryImportSettings {
   return { expected: EXPECTED, requestedExams: REQUESTED, reconcile: reconcileOptions(), rewrite: rewriteFor(), outDir, ...overrides };
 }
 
@@ -52,7 +52,12 @@ function arriving(files: readonly string[]) {
   };
 }
 
-describe('importDelivery', () => {
+describe.each([
+  ['rewrite once the delivery is in (default)', false],
+  ['rewrite as each instance lands', true],
+])('importDelivery, %s', (_name, rewriteAsTheyLand) => {
+  const settings = (outDir: string, overrides: Partial<DeliveryImportSettings> = {}) => settingsFor(outDir, { rewriteAsTheyLand, ...overrides });
+
   test('the expected patient: every instance rewritten with the S number, then sent once, all together', async () => {
     const { base, outDir } = fresh();
     const s = smallStudy(path.join(base, 'in'), { instances: 6 });
@@ -96,32 +101,6 @@ describe('importDelivery', () => {
     expect(filesUnder(outDir)).toEqual([]);
   });
 
-  test('a file replaced after its rewrite is not sent: the check and the rewrite must have read the same header', async () => {
-    const { base, outDir } = fresh();
-    const s = smallStudy(path.join(base, 'in'), { instances: 3 });
-    // Same patient, same study, but another instance: it passes the check on its own.
-    const swap = smallStudy(path.join(base, 'swap'), { instances: 1, studyInstanceUid: s.studyInstanceUid });
-    const victim = s.files[0] as string;
-    const pacs = recordingPacs();
-    const r = await importDelivery(
-      settings(outDir),
-      async (landed) => {
-        landed(victim);
-        // Wait until the victim has been rewritten, then change it under the pipeline.
-        for (let i = 0; i < 500 && filesUnder(outDir).filter((f) => f.endsWith('.dcm')).length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
-        fs.copyFileSync(swap.files[0] as string, victim);
-        return [...s.files];
-      },
-      pacs,
-    );
-    expect(r.decision.decision).toBe('quarantine');
-    if (r.decision.decision !== 'quarantine') return;
-    expect(r.decision.reasons.map((x) => x.code)).toEqual(['FIX_UP_FAILED']);
-    expect(r.decision.fileErrors).toEqual([expect.objectContaining({ path: victim, code: 'IDENTITY_CHANGED' })]);
-    expect(pacs.calls).toHaveLength(0);
-    expect(filesUnder(outDir)).toEqual([]);
-  });
-
   test('bad rewrite settings fail before the delivery is fetched', async () => {
     const { outDir } = fresh();
     const deliver = jest.fn(async () => [] as string[]);
@@ -156,5 +135,33 @@ describe('importDelivery', () => {
     expect(r.decision.excludedStudies.map((x) => x.studyInstanceUid)).toEqual([extra.studyInstanceUid]);
     const sent = await Promise.all((pacs.calls[0]?.files ?? []).map((f) => readDicomHeader(f)));
     expect(sent.map((h) => h.studyInstanceUid)).toEqual([wanted.studyInstanceUid, wanted.studyInstanceUid]);
+  });
+});
+
+describe('importDelivery ties each rewritten file to the check', () => {
+  test('a file replaced after its rewrite is not sent: the check and the rewrite must have read the same header', async () => {
+    const { base, outDir } = fresh();
+    const s = smallStudy(path.join(base, 'in'), { instances: 3 });
+    // Same patient, same study, but another instance: it passes the check on its own.
+    const swap = smallStudy(path.join(base, 'swap'), { instances: 1, studyInstanceUid: s.studyInstanceUid });
+    const victim = s.files[0] as string;
+    const pacs = recordingPacs();
+    const r = await importDelivery(
+      settingsFor(outDir, { rewriteAsTheyLand: true }),
+      async (landed) => {
+        landed(victim);
+        // Wait until the victim has been rewritten, then change it under the pipeline.
+        for (let i = 0; i < 500 && filesUnder(outDir).filter((f) => f.endsWith('.dcm')).length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+        fs.copyFileSync(swap.files[0] as string, victim);
+        return [...s.files];
+      },
+      pacs,
+    );
+    expect(r.decision.decision).toBe('quarantine');
+    if (r.decision.decision !== 'quarantine') return;
+    expect(r.decision.reasons.map((x) => x.code)).toEqual(['FIX_UP_FAILED']);
+    expect(r.decision.fileErrors).toEqual([expect.objectContaining({ path: victim, code: 'IDENTITY_CHANGED' })]);
+    expect(pacs.calls).toHaveLength(0);
+    expect(filesUnder(outDir)).toEqual([]);
   });
 });
