@@ -22,6 +22,8 @@ export const DECISION_REASONS = {
   cancelledByRequester: 'cancelled by the requester',
   cancelledByAnalyst: 'cancelled by the service desk',
   reprocess: 're-processed by the service desk',
+  /** guideline 2.5b: the MBP reworked the declined request (exams, trust, clinician) and sent it again. */
+  editedAndReprocessed: 'edited and re-processed by the service desk',
 } as const;
 
 /**
@@ -90,22 +92,40 @@ export async function askForInformation(deps: AppDeps, actor: AppActor, requestI
  * logged) and the flow starts again with the next re-process number. Analysts; for trauma also the on-call radiologist.
  */
 export async function reprocess(deps: AppDeps, actor: AppActor, requestId: string, idempotencyKey: string): Promise<DecisionOutcome> {
+  return reprocessAs(deps, actor, requestId, idempotencyKey, { action: 'reprocess', reason: DECISION_REASONS.reprocess, deskNote: 'Re-processed in Teams by a service-desk analyst.' });
+}
+
+/** The statuses a re-process (and an edit and re-send) is taken from. */
+export const REPROCESS_FROM = ['iepFailed', 'iepDeclined', 'iepPurged'] as const;
+
+/**
+ * The re-process decision with its reason and note: plain (reprocess), or after an edit (app/editRequest.ts), whose
+ * note says which fields changed. One transition, flow start with the next run number, requester and cards told.
+ */
+export async function reprocessAs(
+  deps: AppDeps,
+  actor: AppActor,
+  requestId: string,
+  idempotencyKey: string,
+  how: { action: 'reprocess' | 'editAndResend'; reason: string; note?: string; deskNote: string },
+): Promise<DecisionOutcome> {
   const done = await decide(deps, actor, requestId, {
-    action: 'reprocess',
+    action: how.action,
     to: (summary) => reprocessStatus(summary.kind),
-    from: ['iepFailed', 'iepDeclined', 'iepPurged'],
-    reason: DECISION_REASONS.reprocess,
+    from: REPROCESS_FROM,
+    reason: how.reason,
+    ...(how.note !== undefined ? { note: how.note } : {}),
     idempotencyKey,
     pastTense: 're-processed',
     authorise(who: AppActor, summary: RequestSummary) {
       if (hasRole(who, 'analyst')) return { role: 'analyst' };
-      if (summary.kind === 'trauma' && hasRole(who, 'radiologist')) return { role: 'radiologist' };
+      if (how.action === 'reprocess' && summary.kind === 'trauma' && hasRole(who, 'radiologist')) return { role: 'radiologist' };
       return { refusal: { outcome: 'denied', message: appMessages.deniedApprover } };
     },
   });
   if (done.outcome !== 'done') return done;
   await startFlowRun(deps, done.requestId, done.kind, done.transition);
-  await followUp(deps, done, { tellRequester: true, desk: { note: 'Re-processed in Teams by a service-desk analyst.' } });
+  await followUp(deps, done, { tellRequester: true, desk: { note: how.deskNote } });
   return done;
 }
 

@@ -12,7 +12,15 @@ export type GuardedAction =
   | 'cancel'
   | 'reprocess'
   | 'viewStatus'
-  | 'viewPatientDetails';
+  | 'viewPatientDetails'
+  | 'editAndResend'
+  | 'matchUnsolicited'
+  | 'askSender'
+  | 'cancelUnsolicited'
+  | 'confirmExportStudies'
+  | 'pointCdImport'
+  | 'releaseQuarantine'
+  | 'complianceReport';
 
 /** Audit stream id used for denials that concern no stored request (e.g. a trauma form from someone not on call). */
 export const NO_REQUEST_ID = 'no-request';

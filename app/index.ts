@@ -18,3 +18,16 @@ export { appMessages, SERVICE_DESK_PHONE } from './messages';
 export { NO_REQUEST_ID, auditDenial, type GuardedAction } from './denials';
 export { findTraumaStudies, checkPickedStudies, type TraumaStudiesFound } from './traumaStudies';
 export { expectedFor, nextStepFor } from './messages';
+export { reprocessAs, REPROCESS_FROM } from './analystDecisions';
+export {
+  editAndResend,
+  openRequestForEdit,
+  editableValuesOf,
+  formValuesOf,
+  changedParts,
+  isEditableField,
+  EDITABLE_FIELDS,
+  type EditableKind,
+  type EditableRequestView,
+  type EditOutcome,
+} from './editRequest';

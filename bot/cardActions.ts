@@ -56,10 +56,25 @@ async function sendReplies(context: TurnContext, replies: ReadonlyArray<Adaptive
 }
 
 /**
+ * Updates the other cards a handler named (best effort: the state change is made and shown on the clicked card; a
+ * card that cannot be updated, e.g. deleted, is left as it was).
+ */
+async function updateOthers(context: TurnContext, result: CardActionResult): Promise<void> {
+  for (const other of result.alsoUpdate ?? []) {
+    try {
+      await context.updateActivity({ id: other.activityId, type: ActivityTypes.Message, attachments: [CardFactory.adaptiveCard(other.card)] });
+    } catch {
+      // Nothing to undo: the decision stands and the clicked card shows it.
+    }
+  }
+}
+
+/**
  * Action.Submit arrives as a message carrying `value`: the clicked card is updated in place (updateActivity on
  * replyToId) when the handler replaced it, new messages are posted, and a failure is shown (its card, or its words).
  */
 export async function answerSubmit(context: TurnContext, result: CardActionResult): Promise<void> {
+  await updateOthers(context, result);
   const cardId = context.activity.replyToId;
   if (result.replace) {
     if (cardId) await context.updateActivity({ id: cardId, type: ActivityTypes.Message, attachments: [CardFactory.adaptiveCard(result.replace)] });
@@ -74,6 +89,7 @@ export async function answerSubmit(context: TurnContext, result: CardActionResul
  * the replacement card, a message, or a typed error (application/vnd.microsoft.error) — never a thrown exception.
  */
 export async function answerInvoke(context: TurnContext, result: CardActionResult): Promise<AdaptiveCardInvokeResponse> {
+  await updateOthers(context, result);
   await sendReplies(context, result.reply);
   if (result.replace) return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result.replace as never };
   if (result.error) {

@@ -40,6 +40,7 @@ const WHAT: Record<string, string> = {
   [DECISION_REASONS.cancelledByRequester]: 'Cancelled by the requester',
   [DECISION_REASONS.cancelledByAnalyst]: 'Cancelled',
   [DECISION_REASONS.reprocess]: 'Re-processed',
+  [DECISION_REASONS.editedAndReprocessed]: 'Edited and re-sent',
 };
 
 function eventOf(t: Transition, names: NameBook): CardEvent {

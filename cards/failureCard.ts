@@ -18,11 +18,14 @@ export interface FailureCardData {
   organisation?: string;
   history?: readonly CardEvent[];
   decision?: CardDecision;
+  /** Offer "Edit and re-send" (imports and exports: what IEP declines can be reworked, 2.5b). Default: by kind. */
+  editable?: boolean;
 }
 
 /**
  * Failure / decline card in the channel: Re-process (reprocess), Back to requester with a message (returnToRequester,
- * input `question`), Cancel with a reason (cancelRequest, input `reason`) (2.5b). Updated in place once decided.
+ * input `question`), Cancel with a reason (cancelRequest, input `reason`) (2.5b), and for imports and exports Edit and
+ * re-send (openEditRequest: the bot answers with the edit card). Updated in place once decided.
  */
 export function renderFailureCard(data: FailureCardData): AdaptiveCard {
   const open = data.decision === undefined;
@@ -39,6 +42,7 @@ export function renderFailureCard(data: FailureCardData): AdaptiveCard {
     requestId: data.requestId,
     callRef: data.callRef,
     open,
+    editable: open && (data.editable ?? (data.kind === 'import' || data.kind === 'export')),
     facts: [
       { title: 'Request', value: KIND_SHORT_LABELS[data.kind] },
       ...(data.organisation ? [{ title: data.kind === 'import' ? 'From' : 'To', value: escapeCardText(data.organisation) }] : []),

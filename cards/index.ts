@@ -34,5 +34,6 @@ export { renderCancelConfirmCard, type CancelConfirmCardData } from './cancelCar
 export { renderInformationRequestCard, type InformationRequestCardData } from './informationRequestCard';
 export { renderActionRequiredCard, type ActionRequiredCardData } from './actionRequiredCard';
 export { renderFailureCard, type FailureCardData } from './failureCard';
+export { renderEditRequestCard, type EditRequestCardData } from './editRequestCard';
 export { renderTraumaFyiCard, type TraumaFyiCardData } from './traumaFyiCard';
 export { renderRefusedCard, REFUSAL_REASONS, type RefusalReason, type RefusedCardData } from './refusedCard';

@@ -62,6 +62,14 @@ export const CARD_VERBS = {
   returnToRequester: 'returnToRequester',
   /** Data: { reason } (required). */
   cancelRequest: 'cancelRequest',
+  /** "Edit and re-send" on a failure/decline card: the bot answers with the edit card (data { requestId, callRef }). */
+  openEditRequest: 'openEditRequest',
+  /**
+   * The edit card's "Save and re-send": data { requestId, callRef, formId, failureCardId } and the inputs exams[i].date /
+   * .description / .examCode, sourceOrganisation or destinationOrganisation, requiredBy, requestingClinician,
+   * consultant, department. Validated again on the server; the patient is never taken from the card.
+   */
+  saveAndResend: 'saveAndResend',
 } as const;
 
 /** One of the verbs. */

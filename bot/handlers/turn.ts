@@ -45,6 +45,11 @@ export interface CardActionError {
  */
 export interface CardActionResult {
   replace?: AdaptiveCard;
+  /**
+   * Other cards of this conversation to update in place as well (e.g. the failure card an edit card came from). Ids
+   * come from card data, so they are hints: Teams lets a bot update only its own messages in this conversation.
+   */
+  alsoUpdate?: Array<{ activityId: string; card: AdaptiveCard }>;
   reply?: Array<AdaptiveCard | string>;
   error?: CardActionError;
 }

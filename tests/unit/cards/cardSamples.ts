@@ -4,6 +4,7 @@ import {
   renderCancelConfirmCard,
   renderCdImportForm,
   renderConfirmationCard,
+  renderEditRequestCard,
   renderExportForm,
   renderFailureCard,
   renderHelpCard,
@@ -170,6 +171,9 @@ export const FORM_INPUTS = {
   cdImport: [...PATIENT, ...EXAM_ROWS(20), 'cdCount', 'internalPostAddress', 'urgent', ...REQUESTER, 'comments'],
   traumaPatient: ['sNumber', 'nhsNumber', 'noNhsNumberReason'],
   traumaStudies: ['studyInstanceUids', 'attachReport', 'edTraumaConfirmed'],
+  /** The edit-and-re-send card: only what a decline is about (guideline 2.5b, Appendix 1 step 3). */
+  editImport: [...EXAM_ROWS(20), 'sourceOrganisation', 'requiredBy', ...CLINICIAN],
+  editExport: [...EXAM_ROWS(20), 'destinationOrganisation', 'requiredBy', ...CLINICIAN],
 };
 
 const visibleForm = (all: string[], rows: number) => all.filter((id) => !/^exams\[/.test(id) || EXAM_ROWS(rows).includes(id));
@@ -392,6 +396,43 @@ export function allCardSamples(): CardSample[] {
       }),
       inputs: ['question', 'reason'],
       visibleInputs: [],
+    },
+    {
+      name: 'edit-request',
+      card: renderEditRequestCard({
+        requestId: 'req-1',
+        callRef: 'ITB-2026-000123',
+        kind: 'import',
+        status: 'iepDeclined',
+        failureReason: 'declined by the sending organisation (studyNotHeld)',
+        today: TODAY,
+        institutions: SMALL_DIRECTORY,
+        values: Object.fromEntries(Object.entries(filledImportValues(2)).filter(([k]) => /^exams\[|^(sourceOrganisation|requiredBy|requestingClinician|consultant|department)$/.test(k))),
+        failureCardId: '1773224300001',
+      }),
+      inputs: FORM_INPUTS.editImport,
+      visibleInputs: visibleForm(FORM_INPUTS.editImport, 2),
+    },
+    {
+      name: 'edit-request-errors',
+      card: renderEditRequestCard({
+        requestId: 'req-2',
+        callRef: 'ITB-2026-000124',
+        kind: 'export',
+        status: 'iepFailed',
+        failureReason: HOSTILE_TEXT,
+        today: TODAY,
+        institutions: fullDirectory(),
+        values: { 'exams[0].date': '2026-06-01', 'exams[0].description': 'all imaging', 'exams[2].date': '2026-06-02', destinationOrganisation: 'Nottingham University Hospitals', requiredBy: '2026-06-01', requestingClinician: '', consultant: 'Dr Sam Consultant', department: 'Spinal surgery' },
+        errors: [
+          { field: 'exams[0].description', message: "It is essential to state each examination and date of scan required. 'All imaging' will not be accepted: list each examination with its date." },
+          { field: 'exams[2].description', message: 'Enter the type of study and body part.' },
+          { field: 'requiredBy', message: 'The date needed by cannot be in the past.' },
+          { field: 'requestingClinician', message: 'Enter the requesting clinician.' },
+        ],
+      }),
+      inputs: FORM_INPUTS.editExport,
+      visibleInputs: visibleForm(FORM_INPUTS.editExport, 3),
     },
     {
       name: 'trauma-fyi',

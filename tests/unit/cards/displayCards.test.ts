@@ -203,13 +203,15 @@ describe('channel cards', () => {
     expect(texts(card)).toContain('• No request matches.');
   });
 
-  it('failure: re-process, back to requester, cancel; decline reason shown; trauma failures suggest a CD', () => {
+  it('failure: re-process, edit and re-send (imports and exports), back to requester, cancel; decline reason shown; trauma failures suggest a CD', () => {
     const declined = renderFailureCard({ requestId: 'r', callRef: 'ITB-2026-000123', kind: 'import', status: 'iepDeclined', reason: 'Study not held', at: '2026-06-15T12:00:00Z' });
-    expect(actionTitles(declined)).toEqual(['Re-process', 'Back to requester', 'Cancel request']);
-    expect(submitData(declined).map((d) => d.verb)).toEqual([CARD_VERBS.reprocess, CARD_VERBS.returnToRequester, CARD_VERBS.cancelRequest]);
+    expect(actionTitles(declined)).toEqual(['Re-process', 'Edit and re-send', 'Back to requester', 'Cancel request']);
+    expect(submitData(declined).map((d) => d.verb)).toEqual([CARD_VERBS.reprocess, CARD_VERBS.openEditRequest, CARD_VERBS.returnToRequester, CARD_VERBS.cancelRequest]);
     expect(texts(declined)).toEqual(expect.arrayContaining(['Declined: ITB-2026-000123', 'Reason given by the sending trust', 'Study not held']));
     const trauma = renderFailureCard({ requestId: 'r', callRef: 'ITB-2026-000200', kind: 'trauma', status: 'iepFailed', reason: 'Timed out', at: '2026-06-15T02:00:00Z' });
     expect(allText(trauma)).toContain('burn a CD');
+    // A trauma transfer is not reworked through the service desk: no edit.
+    expect(actionTitles(trauma)).not.toContain('Edit and re-send');
     const decided = renderFailureCard({ requestId: 'r', callRef: 'ITB-2026-000123', kind: 'import', status: 'iepFailed', reason: 'x', at: '2026-06-15T12:00:00Z', decision: { what: 'Re-processed', by: 'Ann', at: '2026-06-15T12:10:00Z' } });
     expect(decided.actions ?? []).toEqual([]);
   });
