@@ -40,7 +40,14 @@ export class TeamsPage {
     const page = await context.newPage();
     await page.goto(pg.url, { waitUntil: 'networkidle' });
     // On a phone-sized screen the Playground's log panel covers the chat: close it as a person would.
-    if (narrow) await page.getByText('Log Panel').locator('xpath=..').getByRole('button').last().click({ timeout: 5_000 }).catch(() => undefined);
+    if (narrow) {
+      const panel = page.getByText('Log Panel', { exact: true });
+      await panel.waitFor({ timeout: 10_000 }).catch(() => undefined);
+      if (await panel.isVisible()) {
+        await panel.locator('xpath=..').getByRole('button').last().click({ timeout: 10_000, force: true });
+        await panel.waitFor({ state: 'hidden', timeout: 10_000 });
+      }
+    }
     // The Playground installs the app on open and the bot answers with its welcome (help) card.
     await page.waitForSelector(CARD, { timeout: 20_000 }).catch(() => undefined);
     if (opts.channel) {
@@ -90,7 +97,12 @@ export class TeamsPage {
   async press(card: Locator, button: string | RegExp): Promise<void> {
     const btn = card.getByRole('button', { name: button, exact: typeof button === 'string' });
     await btn.scrollIntoViewIfNeeded();
-    await btn.click();
+    // The Playground's own chrome (log panel, toolbar) can overlap a card on a narrow screen: then use the keyboard,
+    // as a person would, rather than fail on a layout that is the Playground's, not ours.
+    await btn.click({ timeout: 10_000 }).catch(async () => {
+      await btn.focus();
+      await this.page.keyboard.press('Enter');
+    });
   }
 }
 
