@@ -1,5 +1,5 @@
 import { auditEvent, canRequesterCancel, isTerminal, parseCallRef, REQUEST_STATUSES, type TransferRequest, type Transition } from '../domain';
-import type { RequestSummary } from '../store';
+import type { RequestSummary, StoredRequest } from '../store';
 import { auditActor, hasRole, isRequesterOf, type AppActor } from './appActor';
 import { DECISION_REASONS } from './analystDecisions';
 import type { AppDeps } from './deps';
@@ -18,6 +18,45 @@ export interface RequestStatusView {
   canCancel: boolean;
   /** The service desk's open question, shown to the requester while the request needs information. */
   openQuestion?: string;
+  /**
+   * Why the transfer ended unsuccessfully, in the sending trust's or IEP's words (guideline 2.5a: the requester is told
+   * the reason), while the request is declined, failed or purged. Or the analyst's reason for a rejection.
+   */
+  outcomeReason?: string;
+  /** Trauma: what went with the transfer beyond the images (e.g. how many reports were attached, Appendix 4 step 13). */
+  transferNote?: string;
+}
+
+const ENDED_BADLY = ['iepDeclined', 'iepFailed', 'iepPurged', 'rejected'];
+/** The prefix outbound.send puts before what went with a transfer (workers/steps/outboundSend.ts). */
+const TRANSFER_CREATED = 'IEP transfer created; ';
+
+/**
+ * The status view of a stored request: the timeline without typed notes, plus the few notes the requester is meant to
+ * read (the open question, the reason a transfer ended). `owner`: the viewer is the requester (may cancel).
+ */
+export function statusViewOf(stored: StoredRequest, owner: boolean): RequestStatusView {
+  const { request: _body, history, ...summary } = stored;
+  const view: RequestStatusView = {
+    outcome: 'found',
+    request: summary,
+    timeline: history.map(({ note: _note, ...t }) => t),
+    canCancel: owner && canRequesterCancel(summary.status),
+  };
+  const latest = [...history].reverse();
+  if (summary.status === 'needsInformation') {
+    const asked = latest.find((t) => t.to === 'needsInformation' && t.why === DECISION_REASONS.informationRequested);
+    if (asked?.note !== undefined) view.openQuestion = asked.note;
+  }
+  if (ENDED_BADLY.includes(summary.status)) {
+    const ended = latest.find((t) => t.to === summary.status);
+    // IEP's own words (kept sealed in the note) rather than our code-bearing summary of them.
+    const reason = ended?.note ?? (summary.status === 'rejected' ? undefined : ended?.why);
+    if (reason) view.outcomeReason = reason;
+  }
+  const created = latest.find((t) => t.to === 'iepNew' && t.why.startsWith(TRANSFER_CREATED));
+  if (created) view.transferNote = created.why.slice(TRANSFER_CREATED.length);
+  return view;
 }
 
 /**
@@ -36,18 +75,7 @@ export async function statusOf(deps: AppDeps, actor: AppActor, callRefText: stri
       await auditDenial(deps, actor, 'viewStatus', { requestId: stored.id, callRef: parsed.callRef });
       return { outcome: 'notFound', message: appMessages.notFound(parsed.callRef) };
     }
-    const { request: _body, history, ...summary } = stored;
-    const view: RequestStatusView = {
-      outcome: 'found',
-      request: summary,
-      timeline: history.map(({ note: _note, ...t }) => t),
-      canCancel: owner && canRequesterCancel(summary.status),
-    };
-    if (summary.status === 'needsInformation') {
-      const asked = [...history].reverse().find((t) => t.to === 'needsInformation' && t.why === DECISION_REASONS.informationRequested);
-      if (asked?.note !== undefined) view.openQuestion = asked.note;
-    }
-    return view;
+    return statusViewOf(stored, owner);
   } catch (err) {
     return storeRefusal(deps, err, appMessages.actionNotSaved);
   }

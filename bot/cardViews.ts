@@ -1,5 +1,5 @@
-import { DECISION_REASONS, type AcceptedRequest, type RequestStatusView } from '../app';
-import type { ApprovalCardData, CardDecision, CardEvent, ConfirmationCardData, InformationExchange, StatusCardData } from '../cards';
+import { DECISION_REASONS, type AcceptedRequest, type RequestStatusView, type UnsolicitedImages } from '../app';
+import type { ActionRequiredCardData, ApprovalCardData, CardDecision, CardEvent, ConfirmationCardData, InformationExchange, StatusCardData } from '../cards';
 import { STATUS_LABELS, informationDeadline, londonLocalDate, type Actor, type Transition } from '../domain';
 import type { StoredRequest } from '../store';
 import { BOT_DISPLAY_NAME } from './staffNames';
@@ -120,6 +120,11 @@ export function statusData(view: RequestStatusView, now: Date): StatusCardData {
   };
 }
 
+/** A status sentence with what went with a trauma transfer (e.g. "report attached to 2 of 3 studies ..."). */
+function withTransferNote(view: RequestStatusView, sentence: string): string {
+  return view.transferNote ? `${sentence} ${view.transferNote.charAt(0).toUpperCase()}${view.transferNote.slice(1)}.` : sentence;
+}
+
 function nextStepOf(view: RequestStatusView): string | undefined {
   switch (view.request.status) {
     case 'awaitingApproval':
@@ -129,8 +134,61 @@ function nextStepOf(view: RequestStatusView): string | undefined {
     case 'approved':
       return 'Approved: the transfer is being set up on IEP.';
     case 'onIep':
-      return view.request.kind === 'import' ? 'The images are on IEP and will be downloaded into PACS.' : 'The images are on IEP for the receiving trust to download.';
+      return withTransferNote(view, view.request.kind === 'import' ? 'The images are on IEP and will be downloaded into PACS.' : 'The images are on IEP for the receiving trust to download.');
+    case 'iepNew':
+    case 'iepStarted':
+      return view.transferNote ? withTransferNote(view, 'The images are being sent on IEP.') : undefined;
+    case 'rejected':
+      return view.outcomeReason ? `Rejected by the service desk. Their reason: ${view.outcomeReason}` : 'Rejected by the service desk.';
+    case 'iepDeclined':
+      // Guideline 2.5a/b: the requester hears the sending trust's reason; the service desk reworks it with them.
+      return `The sending trust declined the request${view.outcomeReason ? `: "${view.outcomeReason}"` : ''}. The service desk will rework it with you and send it again, or contact you.`;
+    case 'iepFailed':
+      return `The IEP transfer failed${view.outcomeReason ? `: "${view.outcomeReason}"` : ''}. The service desk has been told and will re-send it.${
+        // Appendix 4 step 18: failed trauma images are resolved by IM&T; meanwhile, a CD.
+        view.request.kind === 'trauma' ? ' If the images are needed before then, burn a CD for the patient.' : ''
+      }`;
+    case 'iepPurged':
+      return 'IEP removed the images before they were downloaded (15 days). The service desk will ask the sending trust to send them again.';
     default:
       return undefined;
   }
+}
+
+/**
+ * The action-required card's data for images with no request (guideline 2.4), from the item as the workers hold it:
+ * open (Match / Ask the sender / Cancel), asked (still open, with who asked when), or closed with who matched or
+ * cancelled it and when. `reason` is the analyst's cancel reason from this turn (it is not kept anywhere else).
+ */
+export function unsolicitedCardData(
+  item: UnsolicitedImages,
+  names: NameBook,
+  extra: { errors?: ActionRequiredCardData['errors']; reason?: string } = {},
+): ActionRequiredCardData {
+  const d = item.decision;
+  const who = d ? (names.get(d.by.toLowerCase()) ?? 'A service-desk analyst') : BOT_DISPLAY_NAME;
+  const history: CardEvent[] = [{ what: 'Arrived on IEP with no request', by: BOT_DISPLAY_NAME, at: item.receivedAt }];
+  if (item.state === 'asked' || d?.what === 'askedSender') history.push({ what: 'Asked the sender for the details (guideline 2.4b)', by: who, at: d?.at ?? item.receivedAt });
+  let decision: CardDecision | undefined;
+  if (item.state === 'matched') {
+    decision = { what: `Matched to ${d?.callRef ?? 'a request'}`, by: who, at: d?.at ?? item.receivedAt, tone: 'good' };
+  } else if (item.state === 'cancelled') {
+    decision =
+      d?.what === 'cancelled'
+        ? { what: 'Cancelled', by: who, at: d.at, tone: 'neutral', ...(extra.reason ? { detail: extra.reason } : {}) }
+        : { what: 'Cancelled after 2 weeks without details (guideline 2.4d)', by: BOT_DISPLAY_NAME, at: d?.at ?? item.deadline, tone: 'neutral' };
+  }
+  return {
+    itemId: item.itemId,
+    topic: 'unsolicitedImages',
+    receivedAt: item.receivedAt,
+    sendingOrganisation: item.institutionName,
+    studyCount: item.studyCount,
+    modalities: item.modalities,
+    reasons: ['No request matches these images (guideline 2.4).'],
+    deadline: item.deadline,
+    history,
+    ...(decision ? { decision } : {}),
+    ...(extra.errors ? { errors: extra.errors } : {}),
+  };
 }

@@ -30,7 +30,7 @@ async function decidedFailureCard(turn: Turn, out: DecisionDone, data: CardData)
     callRef: out.callRef ?? '',
     kind: out.kind,
     status: failure?.to ?? stored.status,
-    reason: failure?.why ?? hint(data, 'reason') ?? '',
+    reason: failure?.note ?? failure?.why ?? hint(data, 'reason') ?? '',
     at: failure?.at ?? out.transition.at,
     ...(stored.organisation ? { organisation: stored.organisation } : {}),
     decision: { ...decisionWords(out), by: nameOf(out.transition.by, names), at: out.transition.at },
@@ -128,22 +128,11 @@ const onCancelRequest: CardActionHandler = async (turn, data) => {
   return afterFailureDecision(turn, out, data, 'cancel this request');
 };
 
-/**
- * Images with no request and quarantined studies (2.4): the workflows colleague's records behind these verbs are not
- * in the store yet, so the bot answers with a typed "not available" instead of pretending.
- */
-const notYet: CardActionHandler = async () => ({
-  error: { status: 501, code: 'notAvailable', message: 'This action is not available in the bot yet. Please handle these images in IEP and tell the service desk lead.' },
-});
-
-/** Handlers for the failure and action-required verbs. */
+/** Handlers for the failure card's verbs. */
 export const failureActions = {
   reprocess: onReprocess,
   returnToRequester: onReturnToRequester,
   cancelRequest: onCancelRequest,
   openEditRequest: onOpenEditRequest,
   saveAndResend: onSaveAndResend,
-  matchToRequest: notYet,
-  askSender: notYet,
-  cancelUnmatched: notYet,
 };

@@ -1,6 +1,7 @@
 import { TeamsSendError } from './teamsErrors';
 import type { Job, Queue } from 'bullmq';
-import { DECISION_REASONS, type RequestStatusView } from '../../app';
+import { DECISION_REASONS } from '../../app';
+import { statusViewOf } from '../../app/queries';
 import {
   renderActionRequiredCard,
   renderApprovalCard,
@@ -13,7 +14,6 @@ import {
 import type { Logger } from '../../config/logger';
 import {
   auditEvent,
-  canRequesterCancel,
   informationDeadline,
   londonLocalDate,
   STATUS_LABELS,
@@ -69,26 +69,9 @@ async function load(deps: NotifyProcessorDeps, requestId: string): Promise<{ req
   return { request, names };
 }
 
-function viewOf(request: StoredRequest): RequestStatusView {
-  const { request: _body, history, ...summary } = request;
-  const asked = [...history].reverse().find((t) => t.why === DECISION_REASONS.informationRequested);
-  return {
-    outcome: 'found',
-    request: summary,
-    timeline: history.map(({ note: _note, ...t }) => t),
-    canCancel: canRequesterCancel(summary.status),
-    ...(summary.status === 'needsInformation' && asked?.note !== undefined ? { openQuestion: asked.note } : {}),
-  };
-}
-
-/** The requester's status card; a rejection carries the analyst's reason (the requester is told why, 2.5). */
+/** The requester's status card (sent to the requester: they may cancel while the domain allows). */
 function statusCardOf(deps: NotifyProcessorDeps, request: StoredRequest): AdaptiveCard {
-  const data = statusData(viewOf(request), deps.now());
-  if (request.status === 'rejected') {
-    const why = [...request.history].reverse().find((t) => t.to === 'rejected')?.note;
-    data.nextStep = why ? `Rejected by the service desk. Their reason: ${why}` : 'Rejected by the service desk.';
-  }
-  return renderStatusCard(data);
+  return renderStatusCard(statusData(statusViewOf(request, true), deps.now()));
 }
 
 async function audit(deps: NotifyProcessorDeps, event: AuditEvent): Promise<void> {
@@ -212,7 +195,8 @@ function channelMessage(notice: ChannelNotice, request: StoredRequest | undefine
           callRef: request.callRef ?? ref,
           kind: request.kind,
           status: notice.status ?? request.status,
-          reason: failure?.why ?? (notice.topic === 'stepFailed' ? 'A processing step failed; see the request history.' : STATUS_LABELS[request.status]),
+          // The sending trust's or IEP's own words when there are some (2.5a), else our summary.
+          reason: failure?.note ?? failure?.why ?? (notice.topic === 'stepFailed' ? 'A processing step failed; see the request history.' : STATUS_LABELS[request.status]),
           at: failure?.at ?? request.statusSince,
           ...(request.organisation ? { organisation: request.organisation } : {}),
         }),

@@ -93,6 +93,23 @@ describe('notifications: the notify worker sending to a connector stub', () => {
     expect(audit).toContainEqual(expect.objectContaining({ type: 'notification.sent', facts: { audience: 'requester', topic: 'status:approved' } }));
   });
 
+  it('a decline reaches the requester and the channel in the sending trust\'s own words (2.5a), not our code', async () => {
+    const SYSTEM = { type: 'system', component: 'test' } as const;
+    await approve(h.deps, analyst, req.requestId, 'approve-decline');
+    await h.store.requests.transition(req.requestId, 'iepNew', { actor: SYSTEM, at: new Date(), reason: 'IEP request created' });
+    const trustWords = 'The requested study does not exist at this organisation.';
+    await h.store.requests.transition(req.requestId, 'iepDeclined', { actor: SYSTEM, at: new Date(), reason: 'declined by the sending organisation (studyNotHeld)', note: trustWords });
+    const n = { ...notice('iepDeclined'), from: 'iepNew' as const };
+    await notifier.notifyRequester(req.requestId, n);
+    await notifier.notifyChannel({ topic: 'iepDeclined', requestId: req.requestId, callRef: req.callRef, kind: 'import', status: 'iepDeclined' });
+    const sent = await connector.waitFor(2, 8000);
+    const toRequester = sent.find((r) => r.path.includes('a%3Aclinician-chat'));
+    const toChannel = sent.find((r) => r.path.includes(encodeURIComponent(CHANNEL_ID)));
+    expect(JSON.stringify(toRequester?.body)).toContain(`The sending trust declined the request: \\"${trustWords}\\"`);
+    expect(JSON.stringify(toChannel?.body)).toContain(trustWords);
+    expect(JSON.stringify(toChannel?.body)).not.toContain('(studyNotHeld)');
+  });
+
   it('the same notice enqueued twice is sent once (job id = the notice key)', async () => {
     const n = notice('approved');
     await notifier.notifyRequester(req.requestId, n);
