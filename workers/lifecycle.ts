@@ -23,6 +23,7 @@ import { createOutboundEmergencyQueue, createOutboundQueue, initOutboundWorker }
 import { createRetentionQueue, initRetentionWorker, scheduleRetentionJob } from './retentionQueue';
 import { initSelfCheckWorker } from './selfCheckQueue';
 import { createTimerQueue, initTimerWorker, scheduleTimerHousekeeping } from './timerQueue';
+import { tellAnalystsIfNotRun } from './stepRunner';
 import { armTimersFromStore } from './timers/armTimers';
 
 export interface RunningWorkers {
@@ -75,12 +76,17 @@ export function initWorkers(config: AppConfig, logger: Logger, overrides: Worker
     queues.push(d.queues.flow, d.queues.outbound, d.queues.outboundEmergency!, d.queues.inbound, d.queues.timers, ...(d.notifyQueue ? [d.notifyQueue] : []));
     closers.push(() => d.iep.close(), () => d.pacs.close(), () => d.gateway.close());
     flows = new QueueFlowStarter(d);
-    workers.push(initFlowWorker(blocking, d, overrides.concurrency?.flow ?? d.options.flowConcurrency), initTimerWorker(blocking, d, overrides.concurrency?.timers));
+    const flowWorker = initFlowWorker(blocking, d, overrides.concurrency?.flow ?? d.options.flowConcurrency);
+    const timerWorker = initTimerWorker(blocking, d, overrides.concurrency?.timers);
     const outbound = initOutboundWorker(blocking, d);
     const emergency = initOutboundWorker(blocking, d, undefined, 'emergency');
     const inbound = initInboundWorker(blocking, d);
-    workers.push(outbound, emergency, inbound);
+    const stepWorkers: Worker[] = [flowWorker, timerWorker, outbound, emergency, inbound];
+    workers.push(...stepWorkers);
     starting.push(outbound.ready, emergency.ready, inbound.ready);
+    // A job BullMQ fails without running it (stalled too often) never reaches the step runner's catch: tell the
+    // channel from the event instead (workers/stepRunner.ts tellAnalystsIfNotRun).
+    for (const w of stepWorkers) w.on('failed', (job, err) => void tellAnalystsIfNotRun(d, w.name, job, err));
     if (run.schedules) {
       starting.push(
         scheduleTimerHousekeeping(d.queues.timers as never, overrides.schedules),

@@ -48,6 +48,19 @@ export async function runAsProcessor<T extends { requestId?: string }>(
   }
 }
 
+/**
+ * For a flow worker's 'failed' event. BullMQ fails some jobs without running our processor, so runAsProcessor's catch
+ * never sees them and nobody would be told: a job that stalled more than maxStalledCount times (its worker died holding
+ * it again and again; BullMQ marks it and the next worker to take it fails it with UnrecoverableError "job stalled
+ * more than allowable limit") or any other deferred failure. Those carry `deferredFailure`; the channel gets the same
+ * stepFailed notice as for a step that gave up. Failures our processor threw were told in runAsProcessor, not here.
+ */
+export async function tellAnalystsIfNotRun<T extends { requestId?: string }>(deps: FlowDeps, queueName: string, job: Job<T> | undefined, err: Error): Promise<void> {
+  if (!job?.deferredFailure) return;
+  deps.logger.error({ queue: queueName, step: job.name, jobId: job.id, requestId: job.data.requestId, errType: err.name }, 'job failed by BullMQ without running (stalled too often): analysts told');
+  await tellAnalysts(deps, job.data.requestId);
+}
+
 /** The channel hears that a step of this request needs a person (topic stepFailed, at the request's status). */
 async function tellAnalysts(deps: FlowDeps, requestId: string | undefined): Promise<void> {
   if (!requestId) return;
