@@ -57,10 +57,14 @@ describe('peers down: retried as designed, escalated when they should be, nothin
     risControl = await startRisControlApi(h.ris, { port: 0 });
   });
   afterAll(async () => {
-    await risControl?.close();
-    await h?.close();
-    await pacs?.stop();
-    if (pacsOpts) fs.rmSync(pacsOpts.dir, { recursive: true, force: true });
+    try {
+      await risControl?.close();
+      await h?.close();
+    } finally {
+      // Our own Orthanc is stopped (by its PID) even when closing the rest failed.
+      await pacs?.stop();
+      if (pacsOpts) fs.rmSync(pacsOpts.dir, { recursive: true, force: true });
+    }
   });
 
   // --- what the peers hold ---------------------------------------------------------------------------------------
