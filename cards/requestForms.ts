@@ -85,7 +85,7 @@ function commonView(opts: RequestFormOptions, kind: 'import' | 'export' | 'cdImp
     messages: {
       familyNameMissing: m.familyNameMissing,
       givenNameMissing: m.givenNameMissing,
-      birthDateMissing: m.birthDateMissing,
+      birthDateMissing: m.birthDateCardCheck,
       examDateMissing: m.examDateMissing,
       examDescriptionMissing: cd ? m.cdStudyDescriptionOrCode : m.examDescriptionMissing,
       priorityMissing: kind === 'cdImport' ? '' : m.priorityMissing(priorityChoicesText(kind)),

@@ -154,7 +154,7 @@ export function renderTraumaStudiesForm(opts: TraumaStudiesFormOptions): Adaptiv
     messages: {
       familyNameMissing: m.familyNameMissing,
       givenNameMissing: m.givenNameMissing,
-      birthDateMissing: m.birthDateMissing,
+      birthDateMissing: m.birthDateCardCheck,
       studiesMissing: m.studiesMissing,
       edTraumaNotConfirmed: m.edTraumaNotConfirmed,
     },

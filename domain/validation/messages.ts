@@ -19,6 +19,11 @@ export const messages = {
   nameCharacters: 'Use letters, spaces, hyphens and apostrophes only.',
 
   birthDateMissing: "Enter the patient's date of birth.",
+  /**
+   * The card's own check of the date input (isRequired + max = today) has one errorMessage for both failures, so it
+   * must cover both: a date typed in the future otherwise reads as "enter the date" with the date still there.
+   */
+  birthDateCardCheck: "Enter the patient's date of birth; it cannot be in the future.",
   dateInvalid: 'Enter a real date (day, month and year).',
   birthDateInFuture: 'The date of birth cannot be in the future.',
   birthDateTooOld: 'This date of birth makes the patient older than 130. Please check the year.',

@@ -118,6 +118,14 @@ describe('exam rows', () => {
     expect(examRows(importForm({ examRows: 50 })).filter((r) => r.isVisible)).toHaveLength(20);
   });
 
+  it('the date of birth\'s own check says what is wrong for a future date too (one errorMessage covers both checks)', () => {
+    const dob = inputById(importForm(), 'birthDate');
+    expect(dob?.isRequired).toBe(true);
+    expect(dob?.max).toBe(TODAY);
+    expect(String(dob?.errorMessage)).toMatch(/date of birth/);
+    expect(String(dob?.errorMessage)).toMatch(/cannot be in the future/);
+  });
+
   it('requires the first row only (the domain skips empty rows and needs one)', () => {
     const card = importForm();
     expect(inputById(card, 'exams[0].date')?.isRequired).toBe(true);
