@@ -58,7 +58,9 @@ async function postBatch(transport: DicomWebTransport, batch: StoreEntry[], opts
       'content-type': `multipart/related; type="application/dicom"; boundary=${boundary}`,
       accept: 'application/dicom+json',
     },
-    body: () => Readable.from(multipartBody(batch, partHead, close, ctx)),
+    // A byte stream with a small buffer: the next file is read only when the socket has taken the last one. (An
+    // object-mode Readable.from would read ahead 16 chunks, i.e. 16 whole files, per request in flight.)
+    body: () => Readable.from(multipartBody(batch, partHead, close, ctx), { objectMode: false, highWaterMark: 64 * 1024 }),
     contentLength: length,
     responseTimeoutMs: Math.max(opts.timeoutMs, opts.idleTimeoutMs),
     idleTimeoutMs: opts.idleTimeoutMs,
