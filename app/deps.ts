@@ -4,7 +4,7 @@ import type { PacsClient } from '../integrations/pacs';
 import type { PasClient } from '../integrations/pas';
 import type { ServiceDesk } from '../integrations/servicedesk';
 import type { Store } from '../store';
-import type { AppNotifier, FlowStarter, InstitutionDirectory } from './ports';
+import type { AnalystWork, AppNotifier, FlowStarter, InstitutionDirectory } from './ports';
 
 /** What the use-cases need, handed in by the composition root (bot/app.ts) or by tests. */
 export interface AppDeps {
@@ -17,6 +17,8 @@ export interface AppDeps {
   pacs?: Pick<PacsClient, 'searchStudies'>;
   flows: FlowStarter;
   notifier: AppNotifier;
+  /** Worker-side operations analysts start (images with no request, 2.4). Absent: those actions say "not available". */
+  work?: AnalystWork;
   directory: InstitutionDirectory;
   /** The service calendar (guideline 2.9); the domain's default with England and Wales bank holidays. */
   calendar: ServiceCalendar;

@@ -34,3 +34,34 @@ export interface InstitutionDirectory {
   /** Every institution whose name matches `text` (empty: all), A-Z. */
   search(text: string): Promise<Institution[]>;
 }
+
+/** Images on IEP with no request (guideline 2.4) as the analysts' card shows them: ids and non-identifying facts. */
+export interface UnsolicitedImages {
+  itemId: string;
+  institutionName: string;
+  studyCount: number;
+  modalities: string[];
+  /** ISO instant they were first seen. */
+  receivedAt: string;
+  /** YYYY-MM-DD (London): cancelled if nothing is established by then (2.4d). */
+  deadline: string;
+  state: 'open' | 'asked' | 'matched' | 'cancelled';
+  requestId?: string;
+  /** The last analyst action on them: who (Entra id), what, when; absent for the deadline's own cancel. */
+  decision?: { what: 'matched' | 'askedSender' | 'cancelled'; by: string; at: string; callRef?: string };
+}
+
+/** What a worker-side operation did: done, or refused with a reason in plain words (no patient data). */
+export type WorkOutcome<T> = { outcome: 'done'; value: T } | { outcome: 'refused'; reason: string };
+
+/**
+ * The worker-side operations analysts start from the channel: images with no request (2.4: match, ask the sender,
+ * cancel). Implemented in workers/analystWork.ts over the workers' own functions (unsolicited.ts), so the bot only
+ * calls them; the use-cases in app/ check the role first. `by` is the analyst's Entra id, recorded with the item.
+ */
+export interface AnalystWork {
+  readUnsolicited(itemId: string): Promise<UnsolicitedImages | undefined>;
+  matchUnsolicited(itemId: string, requestId: string, by: { aadObjectId: string; at: Date; callRef?: string }): Promise<WorkOutcome<UnsolicitedImages>>;
+  askSender(itemId: string, by: { aadObjectId: string; at: Date }): Promise<WorkOutcome<UnsolicitedImages>>;
+  cancelUnsolicited(itemId: string, by: { aadObjectId: string; at: Date }): Promise<WorkOutcome<UnsolicitedImages>>;
+}

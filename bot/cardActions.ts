@@ -5,6 +5,7 @@ import { failureActions } from './handlers/failureActions';
 import { formActions } from './handlers/forms';
 import { requesterActions } from './handlers/requesterActions';
 import { statusActions } from './handlers/statusActions';
+import { unsolicitedActions } from './handlers/unsolicitedActions';
 import type { CardActionHandler, CardActionResult, CardData, Turn } from './handlers/turn';
 
 /**
@@ -17,6 +18,7 @@ export const CARD_ACTIONS: Record<CardVerb, CardActionHandler> = {
   ...requesterActions,
   ...statusActions,
   ...failureActions,
+  ...unsolicitedActions,
 };
 
 /** The verb and data of a card action: Action.Submit's value, or Action.Execute's { action: { verb, data } }. */

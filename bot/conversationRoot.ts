@@ -1,7 +1,7 @@
 import type { CloudAdapter } from 'botbuilder';
 import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { StaticInstitutionDirectory, type AppDeps, type FlowStarter, type InstitutionDirectory } from '../app';
+import { StaticInstitutionDirectory, type AnalystWork, type AppDeps, type FlowStarter, type InstitutionDirectory } from '../app';
 import type { AppConfig } from '../config';
 import type { Logger } from '../config/logger';
 import { serviceCalendar } from '../domain';
@@ -10,15 +10,10 @@ import { FhirPasClient } from '../integrations/pas';
 import { IvantiServiceDesk, LocalServiceDesk, type IvantiBusinessObject, type ServiceDesk } from '../integrations/servicedesk';
 import { createStore } from '../store';
 import { RedisOffsetClock, systemClock, type SharedClock } from '../workers/clock';
+import { createAnalystWork, type RunningAnalystWork } from '../workers/analystWork';
 import { createRedisConnection } from '../workers/connection';
-import { DEFAULT_FLOW_OPTIONS } from '../workers/flowDeps';
-import { createFlowQueue } from '../workers/flowQueue';
-import { QueueFlowStarter } from '../workers/flowStarter';
-import { FlowStateStore } from '../workers/flowState';
-import { createInboundQueue } from '../workers/inboundQueue';
+import { createFlowProducer, type FlowProducer } from '../workers/flowProducer';
 import { createNotifyQueue, QueueNotifier, type NotifyJobData } from '../workers/notifyQueue';
-import { createOutboundQueue } from '../workers/outboundQueue';
-import { createTimerQueue } from '../workers/timerQueue';
 import type { ConversationWiring } from './itbBot';
 import { ConversationRateLimiter } from './notifications/conversationRateLimiter';
 import { initNotifyWorker, type NotifyWorkerOptions } from './notifications/notifyWorker';
@@ -31,6 +26,8 @@ import { StaffNames } from './staffNames';
 export interface ConversationOptions {
   /** Replaces the workers' QueueFlowStarter (tests record starts instead). */
   flows?: FlowStarter;
+  /** Replaces the workers' analyst operations (images with no request); default built from config (IEP client). */
+  work?: AnalystWork;
   directory?: InstitutionDirectory;
   membership?: TeamMembershipCheck;
   now?: () => Date;
@@ -45,22 +42,6 @@ export interface RunningConversation {
   notifyWorker?: Worker<NotifyJobData>;
   pacs: PacsClient;
   close(): Promise<void>;
-}
-
-/**
- * The workers' FlowStarter over their queues: the bot only enqueues the first step (ids only); the workers' processes
- * run it. Built from the same queue factories and options as workers/lifecycle.ts, so jobs look the same.
- */
-function queueFlowStarter(redis: Redis, prefix: string, store: ReturnType<typeof createStore>, clock: SharedClock): { flows: FlowStarter; queues: Queue[] } {
-  const { stepAttempts, stepBackoffMs } = DEFAULT_FLOW_OPTIONS;
-  const queues = {
-    flow: createFlowQueue(redis, prefix, stepAttempts, stepBackoffMs),
-    outbound: createOutboundQueue(redis, prefix, stepAttempts, stepBackoffMs),
-    inbound: createInboundQueue(redis, prefix, stepAttempts, stepBackoffMs),
-    timers: createTimerQueue(redis, prefix) as never,
-  };
-  const flowState = new FlowStateStore(redis, prefix, store.requests.cipher);
-  return { flows: new QueueFlowStarter({ store, flowState, queues, clock, redis, prefix }), queues: Object.values(queues) as Queue[] };
 }
 
 function serviceDeskFor(config: AppConfig, redis: Redis): ServiceDesk {
@@ -86,8 +67,11 @@ export function startConversation(config: AppConfig, logger: Logger, redis: Redi
   const clockSync = config.mode === 'sandbox' && !opts.now ? setInterval(() => void clock.sync().catch(() => undefined), 5000).unref() : undefined;
   const now = opts.now ?? (() => clock.now());
   const store = createStore(redis, config);
-  const flowQueues = opts.flows ? undefined : queueFlowStarter(redis, prefix, store, clock);
+  // The workers' own producer (the same queues, job ids and lanes, Blue Light to the emergency queue), not a copy.
+  const flowProducer: FlowProducer | undefined = opts.flows ? undefined : createFlowProducer(redis, config);
   const notifyQueue = createNotifyQueue(redis, prefix);
+  const notifier = new QueueNotifier(notifyQueue);
+  const analystWork: RunningAnalystWork | undefined = opts.work ? undefined : createAnalystWork(redis, config, { notifier, logger });
   // Trauma study lists only (a search): DICOMweb QIDO-RS with the configured auth and timeout.
   const pacs = createPacsClient({
     kind: 'dicomweb',
@@ -106,8 +90,9 @@ export function startConversation(config: AppConfig, logger: Logger, redis: Redi
       ...(config.pas.bearerToken ? { bearerToken: config.pas.bearerToken } : {}),
     }),
     pacs,
-    flows: opts.flows ?? flowQueues!.flows,
-    notifier: new QueueNotifier(notifyQueue),
+    flows: opts.flows ?? flowProducer!.flows,
+    notifier,
+    work: opts.work ?? analystWork!.work,
     directory: opts.directory ?? new StaticInstitutionDirectory(),
     calendar: serviceCalendar,
     now,
@@ -140,7 +125,7 @@ export function startConversation(config: AppConfig, logger: Logger, redis: Redi
     notifyWorker = initNotifyWorker(
       workerConnection,
       prefix,
-      { store, sender, postedCards, staffNames, queue: notifyQueue, now, logger },
+      { store, sender, postedCards, staffNames, queue: notifyQueue, now, logger, ...(app.work ? { work: app.work } : {}) },
       typeof opts.notifyWorker === 'object' ? opts.notifyWorker : {},
     );
   }
@@ -156,7 +141,8 @@ export function startConversation(config: AppConfig, logger: Logger, redis: Redi
         if (clockSync) clearInterval(clockSync);
         await notifyWorker?.close();
         await notifyQueue.close();
-        await Promise.all((flowQueues?.queues ?? []).map((q) => q.close()));
+        await flowProducer?.close();
+        await analystWork?.close();
         await pacs.close();
         await workerConnection?.quit().catch(() => workerConnection?.disconnect());
       })();

@@ -1,6 +1,6 @@
 import { TeamsSendError } from './teamsErrors';
 import type { Job, Queue } from 'bullmq';
-import { DECISION_REASONS } from '../../app';
+import { DECISION_REASONS, type AnalystWork } from '../../app';
 import { statusViewOf } from '../../app/queries';
 import {
   renderActionRequiredCard,
@@ -23,7 +23,7 @@ import {
 } from '../../domain';
 import type { Store, StoredRequest } from '../../store';
 import { addNotifyJob, type NotifyJobData } from '../../workers/notifyQueue';
-import { approvalData, nameOf, peopleOf, statusData, type NameBook } from '../cardViews';
+import { approvalData, nameOf, peopleOf, statusData, unsolicitedCardData, type NameBook } from '../cardViews';
 import type { StaffNames } from '../staffNames';
 import type { PostedCard, PostedCardRole, PostedCards } from './postedCards';
 import type { ProactiveResult, ProactiveSender, ProactiveTarget } from './proactiveSender';
@@ -34,6 +34,8 @@ export interface NotifyProcessorDeps {
   sender: ProactiveSender;
   postedCards: PostedCards;
   staffNames: StaffNames;
+  /** Images with no request (2.4): read to draw their card with the sender, studies and deadline. Optional. */
+  work?: Pick<AnalystWork, 'readUnsolicited'>;
   /** For follow-up jobs (a card refresh, "requester unreachable"). */
   queue: Queue<NotifyJobData>;
   now(): Date;
@@ -224,8 +226,12 @@ function channelMessage(notice: ChannelNotice, request: StoredRequest | undefine
 }
 
 async function notifyChannel(deps: NotifyProcessorDeps, notice: ChannelNotice): Promise<string> {
-  const found = notice.requestId ? await load(deps, notice.requestId) : undefined;
-  const message = channelMessage(notice, found?.request, found?.names ?? new Map());
+  // An unsolicited-images notice names the item, not a request (workers/unsolicited.ts).
+  const item = notice.topic === 'unsolicitedImages' && notice.requestId && deps.work ? await deps.work.readUnsolicited(notice.requestId) : undefined;
+  const found = notice.requestId && !item && notice.topic !== 'unsolicitedImages' ? await load(deps, notice.requestId) : undefined;
+  const message = item
+    ? { card: renderActionRequiredCard(unsolicitedCardData(item, item.decision ? await deps.staffNames.lookup([item.decision.by]).catch(() => new Map<string, string>()) : new Map())) }
+    : channelMessage(notice, found?.request, found?.names ?? new Map());
   const sent = await deps.sender.send({ audience: 'channel' }, message);
   const requestId = notice.requestId;
   const ids = requestId ? { at: deps.now(), actor: SYSTEM, requestId, ...(notice.callRef ? { callRef: notice.callRef } : {}) } : undefined;

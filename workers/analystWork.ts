@@ -1,0 +1,143 @@
+import type { Redis } from 'ioredis';
+import type { AnalystWork, AppNotifier, UnsolicitedImages, WorkOutcome } from '../app/ports';
+import type { AppConfig } from '../config';
+import type { Logger } from '../config/logger';
+import { serviceCalendar } from '../domain';
+import { HttpIepClient, type IepClient } from '../integrations/iep';
+import { createStore } from '../store';
+import { RedisOffsetClock, systemClock } from './clock';
+import { DEFAULT_FLOW_OPTIONS, type FlowDeps } from './flowDeps';
+import { createFlowQueue } from './flowQueue';
+import { FlowStateStore } from './flowState';
+import { createInboundQueue } from './inboundQueue';
+import { createOutboundEmergencyQueue, createOutboundQueue } from './outboundQueue';
+import { createTimerQueue } from './timerQueue';
+import { askSenderForDetails, cancelUnsolicited, matchUnsolicited, readUnsolicitedItem, type UnsolicitedItem, type UnsolicitedOutcome } from './unsolicited';
+
+/** The parts of FlowDeps the analysts' operations use (unsolicited.ts, advance, addStep, timers). */
+export type AnalystWorkDeps = Pick<FlowDeps, 'store' | 'flowState' | 'iep' | 'notifier' | 'clock' | 'calendar' | 'redis' | 'prefix' | 'queues' | 'options' | 'logger'>;
+
+// Who did what to an item, beside the workers' own item hash (which has no such fields): ids and times only.
+const DECISION_TTL_SECONDS = 60 * 24 * 3600;
+
+/**
+ * The app's AnalystWork port over the workers' functions, for the bot process (which only enqueues): the same queues,
+ * flow state and IEP client as the workers, so a match queues the download the workers then run.
+ *
+ * The workers' functions are typed on the whole FlowDeps; the bot has no PACS, RIS or gateway clients, so the deps
+ * are a guard that names any other part touched (a programming error to be caught by the tests, not a silent undefined).
+ */
+export class WorkerAnalystWork implements AnalystWork {
+  private readonly deps: FlowDeps;
+
+  constructor(deps: AnalystWorkDeps) {
+    this.deps = new Proxy(deps, {
+      get(target, name) {
+        if (typeof name === 'string' && !(name in target)) throw new Error(`FlowDeps.${name} is not available to the analysts' operations in the bot process`);
+        return (target as Record<string | symbol, unknown>)[name];
+      },
+    }) as FlowDeps;
+  }
+
+  async readUnsolicited(itemId: string): Promise<UnsolicitedImages | undefined> {
+    const item = await readUnsolicitedItem(this.deps, itemId);
+    return item ? this.viewOf(item) : undefined;
+  }
+
+  async matchUnsolicited(itemId: string, requestId: string, by: { aadObjectId: string; at: Date; callRef?: string }): Promise<WorkOutcome<UnsolicitedImages>> {
+    return this.settle(itemId, await matchUnsolicited(this.deps, itemId, requestId), { what: 'matched', by, ...(by.callRef ? { callRef: by.callRef } : {}) });
+  }
+
+  async askSender(itemId: string, by: { aadObjectId: string; at: Date }): Promise<WorkOutcome<UnsolicitedImages>> {
+    return this.settle(itemId, await askSenderForDetails(this.deps, itemId), { what: 'askedSender', by });
+  }
+
+  async cancelUnsolicited(itemId: string, by: { aadObjectId: string; at: Date }): Promise<WorkOutcome<UnsolicitedImages>> {
+    return this.settle(itemId, await cancelUnsolicited(this.deps, itemId, 'analyst'), { what: 'cancelled', by });
+  }
+
+  private decisionKey(itemId: string): string {
+    return `${this.deps.prefix}:unsolicited:decision:${itemId}`;
+  }
+
+  /** Records who did it (first time only for an identical repeat) and answers with the item as it now is. */
+  private async settle(
+    itemId: string,
+    out: UnsolicitedOutcome,
+    d: { what: NonNullable<UnsolicitedImages['decision']>['what']; by: { aadObjectId: string; at: Date }; callRef?: string },
+  ): Promise<WorkOutcome<UnsolicitedImages>> {
+    if (out.outcome === 'refused') return out;
+    const existing = await this.readDecision(itemId);
+    // A repeat of the same action (a retried invoke, a colleague pressing it too) keeps the first who and when.
+    if (!existing || existing.what !== d.what) {
+      const decision = { what: d.what, by: d.by.aadObjectId, at: d.by.at.toISOString(), ...(d.callRef ? { callRef: d.callRef } : {}) };
+      await this.deps.redis.set(this.decisionKey(itemId), JSON.stringify(decision), 'EX', DECISION_TTL_SECONDS);
+    }
+    return { outcome: 'done', value: await this.viewOf(out.item) };
+  }
+
+  private async readDecision(itemId: string): Promise<UnsolicitedImages['decision'] | undefined> {
+    const raw = await this.deps.redis.get(this.decisionKey(itemId));
+    return raw ? (JSON.parse(raw) as UnsolicitedImages['decision']) : undefined;
+  }
+
+  private async viewOf(item: UnsolicitedItem): Promise<UnsolicitedImages> {
+    const decision = await this.readDecision(item.itemId);
+    return {
+      itemId: item.itemId,
+      institutionName: item.institutionName,
+      studyCount: item.studyCount,
+      modalities: item.modalities,
+      receivedAt: item.receivedAt,
+      deadline: item.deadline,
+      state: item.state,
+      ...(item.requestId ? { requestId: item.requestId } : {}),
+      ...(decision ? { decision } : {}),
+    };
+  }
+}
+
+/** The port and what it holds open, for the bot's composition root. */
+export interface RunningAnalystWork {
+  work: AnalystWork;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the analysts' operations for the bot process from config: the workers' queues on the caller's producer
+ * connection (closed by the caller), the store and flow state, the IEP client, and the app's notifier (channel
+ * notices go through the notify queue as the workers' do). `iep` replaces the HTTP client (tests).
+ */
+export function createAnalystWork(redis: Redis, config: Pick<AppConfig, 'mode' | 'redis' | 'encryptionKeys' | 'iep'>, ports: { notifier: AppNotifier; logger: Logger; iep?: IepClient }): RunningAnalystWork {
+  const prefix = config.redis.prefix;
+  const store = createStore(redis, config);
+  const { stepAttempts, stepBackoffMs } = DEFAULT_FLOW_OPTIONS;
+  const queues = {
+    flow: createFlowQueue(redis, prefix, stepAttempts, stepBackoffMs),
+    outbound: createOutboundQueue(redis, prefix, stepAttempts, stepBackoffMs),
+    outboundEmergency: createOutboundEmergencyQueue(redis, prefix, stepAttempts, stepBackoffMs),
+    inbound: createInboundQueue(redis, prefix, stepAttempts, stepBackoffMs),
+    timers: createTimerQueue(redis, prefix) as never,
+  };
+  const iep = ports.iep ?? new HttpIepClient({ baseUrl: config.iep.baseUrl, ...(config.iep.auth ? { auth: config.iep.auth } : {}), timeoutMs: config.iep.timeoutMs });
+  const work = new WorkerAnalystWork({
+    store,
+    flowState: new FlowStateStore(redis, prefix, store.requests.cipher),
+    iep,
+    notifier: ports.notifier,
+    clock: config.mode === 'sandbox' ? new RedisOffsetClock(redis, prefix) : systemClock,
+    calendar: serviceCalendar,
+    redis,
+    prefix,
+    queues,
+    options: DEFAULT_FLOW_OPTIONS,
+    logger: ports.logger,
+  });
+  return {
+    work,
+    async close() {
+      await Promise.all(Object.values(queues).map((q) => (q as { close(): Promise<void> }).close()));
+      await iep.close();
+    },
+  };
+}
