@@ -60,8 +60,31 @@ export type WorkOutcome<T> = { outcome: 'done'; value: T } | { outcome: 'refused
  * calls them; the use-cases in app/ check the role first. `by` is the analyst's Entra id, recorded with the item.
  */
 export interface AnalystWork {
+  /** Guideline section 4: the compliance figures for requests submitted in [from, to) (workers/report.ts). */
+  complianceReport(from: Date, to: Date): Promise<ComplianceFigures>;
   readUnsolicited(itemId: string): Promise<UnsolicitedImages | undefined>;
   matchUnsolicited(itemId: string, requestId: string, by: { aadObjectId: string; at: Date; callRef?: string }): Promise<WorkOutcome<UnsolicitedImages>>;
   askSender(itemId: string, by: { aadObjectId: string; at: Date }): Promise<WorkOutcome<UnsolicitedImages>>;
   cancelUnsolicited(itemId: string, by: { aadObjectId: string; at: Date }): Promise<WorkOutcome<UnsolicitedImages>>;
+}
+
+/** A count per key, largest first. */
+export type ReportCounts = Array<{ key: string; count: number }>;
+
+/**
+ * The compliance report's figures (guideline section 4), without its per-request rows: counts by type, priority, source
+ * and destination, turnaround, the Blue Light 4-hour share, declines and failures by reason. No patient data.
+ */
+export interface ComplianceFigures {
+  from: string;
+  to: string;
+  total: number;
+  byType: ReportCounts;
+  byPriority: ReportCounts;
+  bySource: ReportCounts;
+  byDestination: ReportCounts;
+  turnaround: { completed: number; medianMinutes?: number; p90Minutes?: number };
+  blueLight: { approved: number; completedWithin4h: number; share?: number };
+  declines: ReportCounts;
+  failures: ReportCounts;
 }

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
-import { renderCancelConfirmCard, renderHelpCard } from '../cards';
-import { statusOf } from '../app';
+import { renderCancelConfirmCard, renderComplianceReportCard, renderHelpCard } from '../cards';
+import { complianceReport, statusOf } from '../app';
 import { openForm, openTrauma } from './handlers/forms';
 import { myRequestsReply, statusReply } from './handlers/statusActions';
 import { refusalResult, type CardActionResult, type Turn } from './handlers/turn';
@@ -41,6 +41,14 @@ const NATURAL_IMPORT = /^(?:please\s+)?(?:(?:can|could)\s+(?:you|i)\s+)?(?:reque
 const NATURAL_EXPORT = /^(?:please\s+)?(?:(?:can|could)\s+(?:you|i)\s+)?(?:send|export|transfer|push)\b(?:\s+(?:the|some|images?|scans?|studies|imaging|x-?rays?|ct|mri))*\s+to\s+(.{2,120}?)[.?!]*$/;
 const CALL_REF_ALONE = /^(itb-\d{4}-\d{6,9})$/;
 
+/** "report [from to]": the analysts' compliance report card (guideline section 4); others are refused kindly. */
+async function reportReply(turn: Turn, args: string): Promise<CardActionResult> {
+  const out = await complianceReport(turn.services.app, turn.actor, args);
+  if (out.outcome === 'report') return { reply: [renderComplianceReportCard({ ...out.figures, from: out.from, to: out.to })] };
+  if (out.outcome === 'invalid') return { reply: [out.errors.map((e) => e.message).join(' ')] };
+  return refusalResult(out, 'see the compliance report', 'notAnalyst');
+}
+
 /**
  * Every typed command, registered in one place, most specific first. Natural variants open the import or export form
  * with the trust pre-filled by a fuzzy match against the IEP directory. Typed text is never logged: it may name a
@@ -50,8 +58,9 @@ export const TEXT_COMMANDS: TextCommand[] = [
   {
     name: 'help',
     matches: (t) => /^(help|menu|hi|hello|start|\?)$/.test(t),
-    handle: async (_c, _t, turn) => ({ reply: [renderHelpCard({ trauma: turn?.actor.roles.includes('radiologist') ?? false })] }),
+    handle: async (_c, _t, turn) => ({ reply: [renderHelpCard({ trauma: turn?.actor.roles.includes('radiologist') ?? false, analyst: turn?.actor.roles.includes('analyst') ?? false })] }),
   },
+  withTurn('report', /^report(?:\s+(.*))?$/, (turn, m) => reportReply(turn, m[1] ?? '')),
   withTurn('import', /^(?:import|request images?|new import)$/, async (turn) => ({ reply: [await openForm(turn, 'import')] })),
   withTurn('export', /^(?:export|send images?|new export)$/, async (turn) => ({ reply: [await openForm(turn, 'export')] })),
   withTurn('cd', /^(?:cd|cds|cd upload|cd import|upload (?:a )?cd)$/, async (turn) => ({ reply: [await openForm(turn, 'cdImport')] })),

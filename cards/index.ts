@@ -14,7 +14,7 @@ export { DEFAULT_EXAM_ROWS } from './examRows';
 export { KIND_LABELS, KIND_SHORT_LABELS, LANE_LABELS, formatCardTime, formatCardDate } from './words';
 export type { CardInstant, CardEvent, CardDecision } from './cardEvents';
 
-export { renderHelpCard, HELP_COMMANDS, type HelpCardOptions } from './help';
+export { renderHelpCard, HELP_COMMANDS, ANALYST_HELP_COMMANDS, type HelpCardOptions } from './help';
 export { renderImportForm, renderExportForm, renderCdImportForm, type RequestFormOptions, type TrustFormOptions } from './requestForms';
 export {
   renderTraumaPatientForm,
@@ -35,5 +35,6 @@ export { renderInformationRequestCard, type InformationRequestCardData } from '.
 export { renderActionRequiredCard, type ActionRequiredCardData } from './actionRequiredCard';
 export { renderFailureCard, type FailureCardData } from './failureCard';
 export { renderEditRequestCard, type EditRequestCardData } from './editRequestCard';
+export { renderComplianceReportCard, formatDuration, type ComplianceReportCardData } from './complianceReportCard';
 export { renderTraumaFyiCard, type TraumaFyiCardData } from './traumaFyiCard';
 export { renderRefusedCard, REFUSAL_REASONS, type RefusalReason, type RefusedCardData } from './refusedCard';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { AnalystWork, AppNotifier, UnsolicitedImages, WorkOutcome } from '../app/ports';
+import type { AnalystWork, AppNotifier, ComplianceFigures, UnsolicitedImages, WorkOutcome } from '../app/ports';
 import type { AppConfig } from '../config';
 import type { Logger } from '../config/logger';
 import { serviceCalendar } from '../domain';
@@ -9,6 +9,7 @@ import { RedisOffsetClock, systemClock } from './clock';
 import { DEFAULT_FLOW_OPTIONS, type FlowDeps } from './flowDeps';
 import { createFlowQueue } from './flowQueue';
 import { FlowStateStore } from './flowState';
+import { buildComplianceReport } from './report';
 import { createInboundQueue } from './inboundQueue';
 import { createOutboundEmergencyQueue, createOutboundQueue } from './outboundQueue';
 import { createTimerQueue } from './timerQueue';
@@ -37,6 +38,11 @@ export class WorkerAnalystWork implements AnalystWork {
         return (target as Record<string | symbol, unknown>)[name];
       },
     }) as FlowDeps;
+  }
+
+  async complianceReport(from: Date, to: Date): Promise<ComplianceFigures> {
+    const { rows: _rows, ...figures } = await buildComplianceReport({ store: this.deps.store }, from, to);
+    return figures;
   }
 
   async readUnsolicited(itemId: string): Promise<UnsolicitedImages | undefined> {

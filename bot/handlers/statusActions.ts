@@ -44,5 +44,5 @@ export const statusActions = {
   showStatus: onShowStatus,
   lookupStatus: onLookupStatus,
   openMyRequests: (turn: Turn) => myRequestsReply(turn),
-  openHelp: async (turn: Turn): Promise<CardActionResult> => ({ reply: [renderHelpCard({ trauma: turn.actor.roles.includes('radiologist') })] }),
+  openHelp: async (turn: Turn): Promise<CardActionResult> => ({ reply: [renderHelpCard({ trauma: turn.actor.roles.includes('radiologist'), analyst: turn.actor.roles.includes('analyst') })] }),
 };

@@ -3,6 +3,7 @@ import {
   renderApprovalCard,
   renderCancelConfirmCard,
   renderCdImportForm,
+  renderComplianceReportCard,
   renderConfirmationCard,
   renderEditRequestCard,
   renderExportForm,
@@ -435,6 +436,13 @@ export function allCardSamples(): CardSample[] {
       visibleInputs: visibleForm(FORM_INPUTS.editExport, 3),
     },
     {
+      name: 'compliance-report',
+      card: renderComplianceReportCard(sampleComplianceFigures()),
+      inputs: [],
+      visibleInputs: [],
+    },
+    { name: 'help-analyst', card: renderHelpCard({ analyst: true }), inputs: [], visibleInputs: [] },
+    {
       name: 'trauma-fyi',
       card: renderTraumaFyiCard({ requestId: 'req-9', callRef: 'ITB-2026-000200', sentBy: 'Dr Rad Ologist', at: '2026-06-15T02:50:00Z', studyCount: 2, attachReport: true, status: 'iepNew' }),
       inputs: [],
@@ -443,4 +451,21 @@ export function allCardSamples(): CardSample[] {
     { name: 'refused', card: renderRefusedCard({ attempted: 'approve this request', reason: 'notAnalyst', callRef: 'ITB-2026-000123' }), inputs: [], visibleInputs: [] },
   ];
   return samples;
+}
+
+/** Report figures for a half year (guideline section 4), shaped as workers/report.ts gives them: no patient data. */
+export function sampleComplianceFigures() {
+  return {
+    from: '2026-05-01',
+    to: '2026-10-31',
+    total: 1312,
+    byType: [{ key: 'import', count: 702 }, { key: 'export', count: 488 }, { key: 'cdImport', count: 101 }, { key: 'trauma', count: 21 }],
+    byPriority: [{ key: 'standard', count: 1105 }, { key: 'blueLight', count: 140 }, { key: 'batch', count: 46 }, { key: 'clinicalEmergency', count: 21 }],
+    bySource: fullDirectory(20).map((i, n) => ({ key: i.name, count: 40 - n })),
+    byDestination: [{ key: 'University Hospitals of Leicester', count: 803 }, { key: 'Nottingham University Hospitals', count: 260 }],
+    turnaround: { completed: 1180, medianMinutes: 1530, p90Minutes: 4410 },
+    blueLight: { approved: 140, completedWithin4h: 126, share: 0.9 },
+    declines: [{ key: 'studyNotHeld', count: 31 }, { key: 'clinicallyInappropriate', count: 4 }],
+    failures: [{ key: 'iepFailed: TRANSFER_TIMEOUT', count: 7 }, { key: 'quarantined: PATIENT_NAME_MISMATCH', count: 3 }],
+  };
 }
