@@ -137,7 +137,8 @@ async function loadForEdit(deps: AppDeps, actor: AppActor, requestIdHint: string
     return { refusal: { outcome: 'notNow', message: appMessages.detailsPurged(ref), status: summary.status } };
   }
   const failure = [...stored.history].reverse().find((t) => (REPROCESS_FROM as readonly string[]).includes(t.to));
-  return { summary, request: body, failureReason: failure?.why ?? '' };
+  // The sending trust's or IEP's own words (the sealed note) before our code-bearing summary (2.5a).
+  return { summary, request: body, failureReason: failure?.note ?? failure?.why ?? '' };
 }
 
 /**

@@ -120,6 +120,12 @@ export function statusData(view: RequestStatusView, now: Date): StatusCardData {
   };
 }
 
+/** Someone else's words inside our sentence: ends with one full stop, inside the quotes. */
+function quoted(text: string): string {
+  const t = text.trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
 /** A status sentence with what went with a trauma transfer (e.g. "report attached to 2 of 3 studies ..."). */
 function withTransferNote(view: RequestStatusView, sentence: string): string {
   return view.transferNote ? `${sentence} ${view.transferNote.charAt(0).toUpperCase()}${view.transferNote.slice(1)}.` : sentence;
@@ -142,9 +148,9 @@ function nextStepOf(view: RequestStatusView): string | undefined {
       return view.outcomeReason ? `Rejected by the service desk. Their reason: ${view.outcomeReason}` : 'Rejected by the service desk.';
     case 'iepDeclined':
       // Guideline 2.5a/b: the requester hears the sending trust's reason; the service desk reworks it with them.
-      return `The sending trust declined the request${view.outcomeReason ? `: "${view.outcomeReason}"` : ''}. The service desk will rework it with you and send it again, or contact you.`;
+      return `The sending trust declined the request${view.outcomeReason ? `: "${quoted(view.outcomeReason)}"` : '.'} The service desk will rework it with you and send it again, or contact you.`;
     case 'iepFailed':
-      return `The IEP transfer failed${view.outcomeReason ? `: "${view.outcomeReason}"` : ''}. The service desk has been told and will re-send it.${
+      return `The IEP transfer failed${view.outcomeReason ? `: "${quoted(view.outcomeReason)}"` : '.'} The service desk has been told and will re-send it.${
         // Appendix 4 step 18: failed trauma images are resolved by IM&T; meanwhile, a CD.
         view.request.kind === 'trauma' ? ' If the images are needed before then, burn a CD for the patient.' : ''
       }`;

@@ -91,7 +91,7 @@ const onSaveAndResend: CardActionHandler = async (turn, data) => {
     const stored = await turn.services.app.store.requests.get(requestId);
     if (!stored || (stored.kind !== 'import' && stored.kind !== 'export')) return invalidResult(out);
     const failure = [...stored.history].reverse().find((t) => FAILED.includes(t.to));
-    const view = { requestId, ...(stored.callRef ? { callRef: stored.callRef } : {}), kind: stored.kind, status: stored.status, failureReason: failure?.why ?? '' };
+    const view = { requestId, ...(stored.callRef ? { callRef: stored.callRef } : {}), kind: stored.kind, status: stored.status, failureReason: failure?.note ?? failure?.why ?? '' };
     return { replace: await editCard(turn, view, { values: data, errors: out.errors, ...(formId ? { formId } : {}), ...(failureCardId ? { failureCardId } : {}) }) };
   }
   if (out.outcome !== 'done') return refusalResult(out, 'edit and re-send this request', 'notAnalyst');

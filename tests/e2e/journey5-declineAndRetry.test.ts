@@ -81,9 +81,9 @@ describe('journey 5: decline and retry', () => {
 
     const editCard = await j.step('analyst presses "Edit and re-send" and gets the request to edit, without the patient', async () => {
       await analyst.press(failureCard, 'Edit and re-send');
-      // The edit card's reason box says our code, not the trust's words, until /work/briefs/s2/G-bugs.md 1 is fixed
-      // (then add trustWords here); the failure card above it already shows the trust's words (previous step).
-      const card = await analyst.waitForCard([`Edit and re-send: ${callRef}`, 'Reason given by the sending trust', 'Save and re-send']);
+      // The analyst reworks the request with the trust's own words in front of them, not our code.
+      const card = await analyst.waitForCard([`Edit and re-send: ${callRef}`, 'Reason given by the sending trust', trustWords, 'Save and re-send']);
+      expect(await textOf(card)).not.toMatch(/studyNotHeld/);
       await expect(card.getByLabel('Exam 1: Date of scan').inputValue()).resolves.toBe(shownDate(wrongDate));
       await expect(card.getByLabel('Exam 1: Type of study and body part').inputValue()).resolves.toBe('CT head');
       // The edit card is posted in the channel: no patient identifiers on it (they cannot be edited).
