@@ -5,6 +5,7 @@ import type { PasClient } from '../integrations/pas';
 import type { ServiceDesk } from '../integrations/servicedesk';
 import type { Store } from '../store';
 import type { AnalystWork, AppNotifier, FlowStarter, InstitutionDirectory } from './ports';
+import type { StepRetrier } from './retryStep';
 
 /** What the use-cases need, handed in by the composition root (bot/app.ts) or by tests. */
 export interface AppDeps {
@@ -19,6 +20,8 @@ export interface AppDeps {
   notifier: AppNotifier;
   /** Worker-side operations analysts start (images with no request, 2.4). Absent: those actions say "not available". */
   work?: AnalystWork;
+  /** Retries a failed step of the current run (a peer down past the attempts). Absent: "not available". */
+  steps?: StepRetrier;
   directory: InstitutionDirectory;
   /** The service calendar (guideline 2.9); the domain's default with England and Wales bank holidays. */
   calendar: ServiceCalendar;

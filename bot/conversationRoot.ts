@@ -93,6 +93,7 @@ export function startConversation(config: AppConfig, logger: Logger, redis: Redi
     flows: opts.flows ?? flowProducer!.flows,
     notifier,
     work: opts.work ?? analystWork!.work,
+    ...(flowProducer ? { steps: flowProducer.steps } : {}),
     directory: opts.directory ?? new StaticInstitutionDirectory(),
     calendar: serviceCalendar,
     now,

@@ -28,6 +28,8 @@ export interface AuditFactsByType {
   'iep.statusSeen': { iepStatus: string };
   /** Appendix 4 step 13: how many picked studies went with their report, and why the others did not. */
   'trauma.reportsAttached': { attached: number; notIssued: number; none: number; unavailable: number };
+  /** An analyst retried the failed step of a request still mid-flow (steps: space-separated step names). */
+  'flow.stepRetried': { steps: string; status: RequestStatus };
   'dicom.quarantined': { reason: QuarantineReason; studyCount: number };
   'dicom.released': { studyCount: number };
   'pacs.stored': { studyCount: number; instanceCount: number };

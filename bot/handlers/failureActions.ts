@@ -1,6 +1,8 @@
 import { askForInformation, cancel, DECISION_REASONS, editAndResend, openRequestForEdit, reprocess, type DecisionDone, type DecisionOutcome } from '../../app';
+import { REPROCESS_FROM } from '../../app/analystDecisions';
+import { retryFailedStep } from '../../app/retryStep';
 import { renderEditRequestCard, renderFailureCard, type AdaptiveCard, type CardDecision } from '../../cards';
-import { londonLocalDate } from '../../domain';
+import { isTerminal, londonLocalDate } from '../../domain';
 import { nameOf, peopleOf } from '../cardViews';
 import { currentApprovalCard } from './requestCards';
 import { actionKey, hint, invalidResult, refusalResult, type CardActionHandler, type CardActionResult, type CardData, type Turn } from './turn';
@@ -104,8 +106,36 @@ const onSaveAndResend: CardActionHandler = async (turn, data) => {
 const onReprocess: CardActionHandler = async (turn, data) => {
   const requestId = hint(data, 'requestId');
   if (!requestId) return { error: { status: 400, code: 'badRequest', message: 'This card has no request on it.' } };
+  const summary = await turn.services.app.store.requests.getSummary(requestId).catch(() => undefined);
+  if (summary && !isTerminal(summary.status) && !(REPROCESS_FROM as readonly string[]).includes(summary.status)) return onRetryStep(turn, data, requestId);
   return afterFailureDecision(turn, await reprocess(turn.services.app, turn.actor, requestId, actionKey(turn, 'reprocess', requestId, data)), data, 're-process this request');
 };
+
+/**
+ * Re-process on a "step failed" card while the request is still mid-flow (a peer stayed down past the step's
+ * attempts): the failed step runs again in the same run (app retryFailedStep), and the card says who did it and when.
+ */
+async function onRetryStep(turn: Turn, data: CardData, requestId: string): Promise<CardActionResult> {
+  const out = await retryFailedStep(turn.services.app, turn.actor, requestId);
+  if (out.outcome === 'invalid') return invalidResult(out);
+  if (out.outcome !== 'retried') return refusalResult(out, 're-process this request', 'notAnalyst');
+  const stored = await turn.services.app.store.requests.get(requestId);
+  if (!stored) return {};
+  const names = await turn.services.staffNames.lookup([turn.actor.aadObjectId]).catch(() => new Map<string, string>());
+  const at = turn.services.app.now();
+  return {
+    replace: renderFailureCard({
+      requestId,
+      callRef: stored.callRef ?? '',
+      kind: stored.kind,
+      status: stored.status,
+      reason: hint(data, 'reason') ?? 'A processing step failed; see the request history.',
+      at,
+      ...(stored.organisation ? { organisation: stored.organisation } : {}),
+      decision: { what: 'Failed step retried', tone: 'good', by: nameOf({ type: 'user', aadObjectId: turn.actor.aadObjectId, role: 'analyst' }, names), at, detail: out.steps.join(', '), detailLabel: 'Step' },
+    }),
+  };
+}
 
 /** Back to the requester with the sender's reason (2.5b): an information request. */
 const onReturnToRequester: CardActionHandler = async (turn, data) => {
