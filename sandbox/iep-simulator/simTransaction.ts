@@ -85,8 +85,8 @@ export function toWire(tx: SimTransaction): Record<string, unknown> {
           description: s.description ?? null,
           accessionNumber: s.accessionNumber ?? null,
           instances: s.instances,
-          // Appendix 4 step 13: whether the sender attached the report to this study (the text stays on the portal).
-          reportAttached: reportAttached(tx, s.studyInstanceUid),
+          // Appendix 4 step 13 (transfers only): whether the sender attached the report (the text stays on the portal).
+          ...(tx.type === 'transfer' ? { reportAttached: reportAttached(tx, s.studyInstanceUid) } : {}),
         }))
       : // A transfer before the IEP node has its studies: what was asked for.
         tx.wantedStudies.map((w) => ({ studyInstanceUid: w.studyInstanceUid, modalities: [], reportAttached: Boolean(w.reportText) })),

@@ -9,6 +9,10 @@ import { testRedisUrl, testVarDir } from '../../support/services';
 const ROOT = path.resolve(__dirname, '../../..');
 const BOT_MAIN = path.join(ROOT, 'dist', 'bot', 'main.js');
 
+// Each case starts a whole bot process (every module loaded) and runBot allows it 15 s: on a loaded 2-core CI box
+// that takes longer than jest's default 5 s per test, which is a timing artefact, not the behaviour under test.
+jest.setTimeout(30_000);
+
 /** Runs the compiled bot process with exactly `env` (plus PATH) and returns its exit code and stderr. */
 function runBot(env: Record<string, string>, timeoutMs = 15_000): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
