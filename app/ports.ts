@@ -63,6 +63,12 @@ export interface AnalystWork {
   /** Guideline section 4: the compliance figures for requests submitted in [from, to) (workers/report.ts). */
   complianceReport(from: Date, to: Date): Promise<ComplianceFigures>;
   readUnsolicited(itemId: string): Promise<UnsolicitedImages | undefined>;
+  /** Export step 2 (issue #7): the UHL studies found for an ambiguous export, or undefined when none are waiting. */
+  exportCandidates(requestId: string): Promise<ExportCandidate[] | undefined>;
+  /** The analyst's choice among the candidates; the transfer is queued. */
+  confirmExportStudies(requestId: string, studyInstanceUids: readonly string[]): Promise<WorkOutcome<{ studyCount: number }>>;
+  /** CD import (Appendix 6): point an approved CD import at the disc's contents (inside the workers' CD folder). */
+  pointCdImportAt(requestId: string, source: string): Promise<WorkOutcome<{ source: string }>>;
   matchUnsolicited(itemId: string, requestId: string, by: { aadObjectId: string; at: Date; callRef?: string }): Promise<WorkOutcome<UnsolicitedImages>>;
   askSender(itemId: string, by: { aadObjectId: string; at: Date }): Promise<WorkOutcome<UnsolicitedImages>>;
   cancelUnsolicited(itemId: string, by: { aadObjectId: string; at: Date }): Promise<WorkOutcome<UnsolicitedImages>>;
@@ -87,4 +93,14 @@ export interface ComplianceFigures {
   blueLight: { approved: number; completedWithin4h: number; share?: number };
   declines: ReportCounts;
   failures: ReportCounts;
+}
+
+/** A UHL PACS study an ambiguous export might send (workers/flowState.ts CandidateStudy). */
+export interface ExportCandidate {
+  studyInstanceUid: string;
+  studyDate?: string;
+  modalities: string[];
+  description?: string;
+  /** The request's exam it was found for (index into its exams). */
+  examIndex: number;
 }

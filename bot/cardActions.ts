@@ -1,5 +1,6 @@
 import { ActivityTypes, CardFactory, type AdaptiveCardInvokeResponse, type TurnContext } from 'botbuilder';
 import { isCardVerb, type AdaptiveCard, type CardVerb } from '../cards';
+import { analystFlowActions } from './handlers/analystFlowActions';
 import { approvalActions } from './handlers/approvals';
 import { failureActions } from './handlers/failureActions';
 import { formActions } from './handlers/forms';
@@ -19,6 +20,7 @@ export const CARD_ACTIONS: Record<CardVerb, CardActionHandler> = {
   ...statusActions,
   ...failureActions,
   ...unsolicitedActions,
+  ...analystFlowActions,
 };
 
 /** The verb and data of a card action: Action.Submit's value, or Action.Execute's { action: { verb, data } }. */

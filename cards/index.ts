@@ -35,6 +35,7 @@ export { renderInformationRequestCard, type InformationRequestCardData } from '.
 export { renderActionRequiredCard, type ActionRequiredCardData } from './actionRequiredCard';
 export { renderFailureCard, type FailureCardData } from './failureCard';
 export { renderEditRequestCard, type EditRequestCardData } from './editRequestCard';
+export { renderExportStudiesCard, renderCdSourceCard, type ExportStudiesCardData, type ExportStudyChoice, type CdSourceCardData } from './analystFlowCards';
 export { renderComplianceReportCard, formatDuration, type ComplianceReportCardData } from './complianceReportCard';
 export { renderTraumaFyiCard, type TraumaFyiCardData } from './traumaFyiCard';
 export { renderRefusedCard, REFUSAL_REASONS, type RefusalReason, type RefusedCardData } from './refusedCard';

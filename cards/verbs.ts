@@ -70,6 +70,12 @@ export const CARD_VERBS = {
    * consultant, department. Validated again on the server; the patient is never taken from the card.
    */
   saveAndResend: 'saveAndResend',
+
+  // Service-desk channel: flow steps that wait for an analyst (issue #7).
+  /** Export step 2: data { requestId, callRef, studyInstanceUids } ("uid1,uid2"): the studies to send. */
+  confirmExportStudies: 'confirmExportStudies',
+  /** CD import: data { requestId, callRef, cdSource }: the full path of the CD folder or .zip. */
+  pointCdImportAt: 'pointCdImportAt',
 } as const;
 
 /** One of the verbs. */

@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { AnalystWork, AppNotifier, ComplianceFigures, UnsolicitedImages, WorkOutcome } from '../app/ports';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { AnalystWork, AppNotifier, ComplianceFigures, ExportCandidate, UnsolicitedImages, WorkOutcome } from '../app/ports';
 import type { AppConfig } from '../config';
 import type { Logger } from '../config/logger';
 import { serviceCalendar } from '../domain';
@@ -10,6 +12,8 @@ import { DEFAULT_FLOW_OPTIONS, type FlowDeps } from './flowDeps';
 import { createFlowQueue } from './flowQueue';
 import { FlowStateStore } from './flowState';
 import { buildComplianceReport } from './report';
+import { confirmExportStudies } from './steps/exportFind';
+import { pointCdImportAt } from './steps/cdImport';
 import { createInboundQueue } from './inboundQueue';
 import { createOutboundEmergencyQueue, createOutboundQueue } from './outboundQueue';
 import { createTimerQueue } from './timerQueue';
@@ -17,6 +21,12 @@ import { askSenderForDetails, cancelUnsolicited, matchUnsolicited, readUnsolicit
 
 /** The parts of FlowDeps the analysts' operations use (unsolicited.ts, advance, addStep, timers). */
 export type AnalystWorkDeps = Pick<FlowDeps, 'store' | 'flowState' | 'iep' | 'notifier' | 'clock' | 'calendar' | 'redis' | 'prefix' | 'queues' | 'options' | 'logger'>;
+
+/**
+ * Where CD contents must be for a CD import (Appendix 6: the MBP copies the disc to the workers' share). A constant
+ * until config/ has ITB_CD_ROOT (asked of the lead); relative to the working directory, as ITB_WORK_DIR is.
+ */
+export const DEFAULT_CD_ROOT = 'var/cd';
 
 // Who did what to an item, beside the workers' own item hash (which has no such fields): ids and times only.
 const DECISION_TTL_SECONDS = 60 * 24 * 3600;
@@ -31,7 +41,14 @@ const DECISION_TTL_SECONDS = 60 * 24 * 3600;
 export class WorkerAnalystWork implements AnalystWork {
   private readonly deps: FlowDeps;
 
-  constructor(deps: AnalystWorkDeps) {
+  /**
+   * `cdRoot`: the folder CD contents must sit under (copied or mounted there by the service desk). Default
+   * DEFAULT_CD_ROOT; wants a setting of its own (ITB_CD_ROOT) in config/, asked of the lead.
+   */
+  constructor(
+    deps: AnalystWorkDeps,
+    private readonly cdRoot: string = DEFAULT_CD_ROOT,
+  ) {
     this.deps = new Proxy(deps, {
       get(target, name) {
         if (typeof name === 'string' && !(name in target)) throw new Error(`FlowDeps.${name} is not available to the analysts' operations in the bot process`);
@@ -43,6 +60,32 @@ export class WorkerAnalystWork implements AnalystWork {
   async complianceReport(from: Date, to: Date): Promise<ComplianceFigures> {
     const { rows: _rows, ...figures } = await buildComplianceReport({ store: this.deps.store }, from, to);
     return figures;
+  }
+
+  async exportCandidates(requestId: string): Promise<ExportCandidate[] | undefined> {
+    const run = await this.deps.flowState.currentRun(requestId);
+    if (run === undefined) return undefined;
+    const state = await this.deps.flowState.get({ requestId, run });
+    return state.candidates && !state.chosenStudyUids?.length ? state.candidates : undefined;
+  }
+
+  async confirmExportStudies(requestId: string, studyInstanceUids: readonly string[]): Promise<WorkOutcome<{ studyCount: number }>> {
+    const out = await confirmExportStudies(this.deps, requestId, studyInstanceUids);
+    return out.outcome === 'queued' ? { outcome: 'done', value: { studyCount: out.studyCount } } : out;
+  }
+
+  /**
+   * Only paths inside the CD root (after resolving "..", and symbolic links where the path exists), so a Teams user
+   * cannot point the worker at any file it can read; then the workers' own check (a folder or a .zip that exists).
+   */
+  async pointCdImportAt(requestId: string, source: string): Promise<WorkOutcome<{ source: string }>> {
+    if (!path.isAbsolute(source)) return { outcome: 'refused', reason: 'give the full path of the folder or .zip' };
+    const root = await fs.realpath(path.resolve(this.cdRoot)).catch(() => path.resolve(this.cdRoot));
+    const real = await fs.realpath(path.resolve(source)).catch(() => undefined);
+    if (!real) return { outcome: 'refused', reason: 'the workers cannot read that path' };
+    if (real !== root && !real.startsWith(`${root}${path.sep}`)) return { outcome: 'refused', reason: `the CD contents must be inside ${root}` };
+    const out = await pointCdImportAt(this.deps, requestId, real);
+    return out.outcome === 'queued' ? { outcome: 'done', value: { source: real } } : out;
   }
 
   async readUnsolicited(itemId: string): Promise<UnsolicitedImages | undefined> {
@@ -114,7 +157,11 @@ export interface RunningAnalystWork {
  * connection (closed by the caller), the store and flow state, the IEP client, and the app's notifier (channel
  * notices go through the notify queue as the workers' do). `iep` replaces the HTTP client (tests).
  */
-export function createAnalystWork(redis: Redis, config: Pick<AppConfig, 'mode' | 'redis' | 'encryptionKeys' | 'iep'>, ports: { notifier: AppNotifier; logger: Logger; iep?: IepClient }): RunningAnalystWork {
+export function createAnalystWork(
+  redis: Redis,
+  config: Pick<AppConfig, 'mode' | 'redis' | 'encryptionKeys' | 'iep'>,
+  ports: { notifier: AppNotifier; logger: Logger; iep?: IepClient; cdRoot?: string },
+): RunningAnalystWork {
   const prefix = config.redis.prefix;
   const store = createStore(redis, config);
   const { stepAttempts, stepBackoffMs } = DEFAULT_FLOW_OPTIONS;
@@ -138,7 +185,7 @@ export function createAnalystWork(redis: Redis, config: Pick<AppConfig, 'mode' |
     queues,
     options: DEFAULT_FLOW_OPTIONS,
     logger: ports.logger,
-  });
+  }, ports.cdRoot);
   return {
     work,
     async close() {

@@ -1,6 +1,7 @@
 import { approve, askForInformation, patientDetails, reject, type DecisionOutcome } from '../../app';
 import { renderPatientDetailsCard, type RefusalReason } from '../../cards';
 import { ConversationRateLimitedError } from '../notifications/teamsErrors';
+import { cdSourceCard } from './analystFlowActions';
 import { currentApprovalCard } from './requestCards';
 import { actionKey, hint, invalidResult, refusalResult, type CardActionHandler, type CardActionResult, type Turn } from './turn';
 
@@ -16,7 +17,11 @@ async function afterDecision(turn: Turn, out: DecisionOutcome, attempted: string
 const onApprove: CardActionHandler = async (turn, data) => {
   const requestId = hint(data, 'requestId');
   if (!requestId) return { error: { status: 400, code: 'badRequest', message: 'This card has no request on it.' } };
-  return afterDecision(turn, await approve(turn.services.app, turn.actor, requestId, actionKey(turn, 'approve', requestId, data)), 'approve this request', 'notAnalyst');
+  const out = await approve(turn.services.app, turn.actor, requestId, actionKey(turn, 'approve', requestId, data));
+  const result = await afterDecision(turn, out, 'approve this request', 'notAnalyst');
+  // A CD import waits for the disc's contents (Appendix 6): the approver gets the card to point it at them, once.
+  if (out.outcome === 'done' && out.kind === 'cdImport' && !out.alreadyDone) return { ...result, reply: [...(result.reply ?? []), cdSourceCard(out.requestId, out.callRef ?? '')] };
+  return result;
 };
 
 /** Reject with a reason the requester will see. */

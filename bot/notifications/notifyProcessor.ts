@@ -4,6 +4,7 @@ import { DECISION_REASONS, type AnalystWork } from '../../app';
 import { statusViewOf } from '../../app/queries';
 import {
   renderActionRequiredCard,
+  renderExportStudiesCard,
   renderApprovalCard,
   renderFailureCard,
   renderInformationRequestCard,
@@ -35,7 +36,7 @@ export interface NotifyProcessorDeps {
   postedCards: PostedCards;
   staffNames: StaffNames;
   /** Images with no request (2.4): read to draw their card with the sender, studies and deadline. Optional. */
-  work?: Pick<AnalystWork, 'readUnsolicited'>;
+  work?: Pick<AnalystWork, 'readUnsolicited' | 'exportCandidates'>;
   /** For follow-up jobs (a card refresh, "requester unreachable"). */
   queue: Queue<NotifyJobData>;
   now(): Date;
@@ -225,11 +226,32 @@ function channelMessage(notice: ChannelNotice, request: StoredRequest | undefine
   }
 }
 
+/** The confirm-studies card for an export whose candidates wait for the analyst, or undefined. */
+async function exportStudiesMessage(deps: NotifyProcessorDeps, request: StoredRequest): Promise<{ card: AdaptiveCard } | undefined> {
+  const body = request.request;
+  if (request.kind !== 'export' || body?.kind !== 'export' || !deps.work) return undefined;
+  const candidates = await deps.work.exportCandidates(request.id);
+  if (!candidates) return undefined;
+  return {
+    card: renderExportStudiesCard({
+      requestId: request.id,
+      callRef: request.callRef ?? '',
+      destination: body.destination.organisation,
+      exams: body.exams.map((e) => ({ date: e.date, description: e.description })),
+      candidates,
+    }),
+  };
+}
+
 async function notifyChannel(deps: NotifyProcessorDeps, notice: ChannelNotice): Promise<string> {
   // An unsolicited-images notice names the item, not a request (workers/unsolicited.ts).
   const item = notice.topic === 'unsolicitedImages' && notice.requestId && deps.work ? await deps.work.readUnsolicited(notice.requestId) : undefined;
   const found = notice.requestId && !item && notice.topic !== 'unsolicitedImages' ? await load(deps, notice.requestId) : undefined;
-  const message = item
+  // Export step 2 (issue #7): the workers found no single study per exam and wait for the analyst's choice.
+  const exportChoice = !item && found && notice.topic === 'stepFailed' && notice.status === 'approved' ? await exportStudiesMessage(deps, found.request) : undefined;
+  const message = exportChoice
+    ? exportChoice
+    : item
     ? { card: renderActionRequiredCard(unsolicitedCardData(item, item.decision ? await deps.staffNames.lookup([item.decision.by]).catch(() => new Map<string, string>()) : new Map())) }
     : channelMessage(notice, found?.request, found?.names ?? new Map());
   const sent = await deps.sender.send({ audience: 'channel' }, message);
