@@ -52,9 +52,13 @@ export function renderActionRequiredCard(data: ActionRequiredCardData): Adaptive
     title: data.topic === 'quarantined' ? 'Action required: images held in quarantine' : 'Action required: images on IEP with no request',
     introText:
       data.topic === 'quarantined'
-        ? 'These images were not put into PACS because a check failed. Release them by matching to the right request, or cancel.'
+        ? // Guideline 2.7d / issue 5: a held study never reaches PACS from here; releasing one needs the service-desk lead.
+          'These images were not put into PACS because a check on the patient failed. Check the patient details; cancel the request with a reason (the requester is told), or ask the service-desk lead to release the images if the check was wrong.'
         : 'Images arrived on IEP that match no request. Match them to a request, ask the sender for the details, or cancel.',
     itemId: data.itemId,
+    // Matching and asking the sender are for images with no request; a held study belongs to its request already.
+    unsolicited: data.topic === 'unsolicitedImages',
+    cancelTitle: data.topic === 'quarantined' ? 'Cancel the request' : 'Cancel these images',
     requestId: data.requestId ?? '',
     callRef: data.callRef ?? '',
     open,

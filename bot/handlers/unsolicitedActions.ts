@@ -1,6 +1,6 @@
-import { askSenderAboutImages, cancelImages, matchImagesToRequest, type ImagesOutcome } from '../../app';
+import { askSenderAboutImages, cancel, cancelImages, matchImagesToRequest, type ImagesOutcome } from '../../app';
 import { renderActionRequiredCard } from '../../cards';
-import { unsolicitedCardData } from '../cardViews';
+import { nameOf, unsolicitedCardData } from '../cardViews';
 import { actionKey, hint, invalidResult, refusalResult, type CardActionHandler, type CardActionResult, type CardData, type Turn } from './turn';
 
 /** The action-required card as the item now stands (who did what and when), or with the problem under its input. */
@@ -21,8 +21,9 @@ function itemOf(data: CardData): string | CardActionResult {
 }
 
 /**
- * A quarantine card (the same action-required card, for a request's held study): its id is the request's. Its own
- * actions are wired with the quarantine release; until then these verbs answer "not available" for it.
+ * A quarantine card (the same action-required card, for a request's held study): its id is the request's. It offers
+ * only Cancel (the request, with a reason: quarantined -> cancelled) and the patient details; matching and asking the
+ * sender are for images with no request, so a forged press of those is refused.
  */
 function isQuarantineCard(data: CardData): boolean {
   const requestId = hint(data, 'requestId');
@@ -30,8 +31,31 @@ function isQuarantineCard(data: CardData): boolean {
 }
 
 const QUARANTINE_NOT_YET: CardActionResult = {
-  error: { status: 501, code: 'notAvailable', message: 'Held studies are released or cancelled from their own buttons. Please use those, or the request\'s failure card.' },
+  error: { status: 409, code: 'notNow', message: 'These images belong to a request already: cancel the request from this card, or ask the service-desk lead to release them.' },
 };
+
+/** Cancel on a quarantine card: the request is cancelled with the analyst's reason (the requester is told). */
+async function onCancelHeldStudy(turn: Turn, data: CardData): Promise<CardActionResult> {
+  const requestId = hint(data, 'requestId')!;
+  const out = await cancel(turn.services.app, turn.actor, requestId, actionKey(turn, 'cancel-held', requestId, data), { reason: data.reason, reasonRequired: true });
+  if (out.outcome === 'invalid') return invalidResult(out);
+  if (out.outcome !== 'done') return refusalResult(out, 'cancel this request', 'notAnalyst');
+  const stored = await turn.services.app.store.requests.get(requestId);
+  const names = await turn.services.staffNames.lookup([turn.actor.aadObjectId]).catch(() => new Map<string, string>());
+  return {
+    replace: renderActionRequiredCard({
+      itemId: requestId,
+      topic: 'quarantined',
+      requestId,
+      ...(out.callRef ? { callRef: out.callRef } : {}),
+      status: out.transition.to,
+      receivedAt: stored?.statusSince ?? out.transition.at,
+      ...(stored?.organisation ? { sendingOrganisation: stored.organisation } : {}),
+      reasons: ['A check on the images failed, so they were held before PACS.'],
+      decision: { what: 'Request cancelled', tone: 'neutral', by: nameOf(out.transition.by, names), at: out.transition.at, ...(out.transition.note ? { detail: out.transition.note } : {}) },
+    }),
+  };
+}
 
 /** "Match" (2.4a): input matchCallRef; the download then runs as that request's. */
 const onMatchToRequest: CardActionHandler = async (turn, data) => {
@@ -53,7 +77,7 @@ const onAskSender: CardActionHandler = async (turn, data) => {
 
 /** "Cancel these images" with a reason (2.4d); the sender is told on IEP. */
 const onCancelUnmatched: CardActionHandler = async (turn, data) => {
-  if (isQuarantineCard(data)) return QUARANTINE_NOT_YET;
+  if (isQuarantineCard(data)) return onCancelHeldStudy(turn, data);
   const itemId = itemOf(data);
   if (typeof itemId !== 'string') return itemId;
   const out = await cancelImages(turn.services.app, turn.actor, itemId, data.reason, actionKey(turn, 'cancelUnmatched', itemId, data));

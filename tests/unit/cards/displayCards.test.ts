@@ -247,10 +247,19 @@ describe('verbs and directory search', () => {
   });
 });
 
+describe('action required: a held study offers only what applies to it', () => {
+  it('quarantine: Cancel the request and the patient details; no matching or asking the sender (it has its request)', () => {
+    const card = renderActionRequiredCard({ itemId: 'req-1', requestId: 'req-1', callRef: 'ITB-2026-000123', topic: 'quarantined', receivedAt: '2026-06-15T11:20:00Z', reasons: ['Patient name differs.'] });
+    expect(actionTitles(card)).toEqual(['Cancel', 'Show patient details']);
+    expect(JSON.stringify(card)).toContain('Cancel the request');
+    expect(JSON.stringify(card)).not.toMatch(/Match to request|Ask the sender/);
+  });
+});
+
 describe('action required: a refused match', () => {
   it('says why at the top, naming the field', () => {
     const card = renderActionRequiredCard({
-      itemId: 'tx-1', topic: 'quarantined', receivedAt: '2026-06-15T11:20:00Z', reasons: ['Patient ID does not match PAS.'],
+      itemId: 'tx-1', topic: 'unsolicitedImages', receivedAt: '2026-06-15T11:20:00Z', reasons: ['No request matches these images.'],
       errors: [{ field: 'matchCallRef', message: 'No request has that call reference.' }],
     });
     expect(texts(card)).toEqual(expect.arrayContaining(['Error: 1 answer needs your attention', '• Call reference of the request: No request has that call reference.']));
