@@ -71,7 +71,7 @@ export function startConversation(config: AppConfig, logger: Logger, redis: Redi
   const flowProducer: FlowProducer | undefined = opts.flows ? undefined : createFlowProducer(redis, config);
   const notifyQueue = createNotifyQueue(redis, prefix);
   const notifier = new QueueNotifier(notifyQueue);
-  const analystWork: RunningAnalystWork | undefined = opts.work ? undefined : createAnalystWork(redis, config, { notifier, logger });
+  const analystWork: RunningAnalystWork | undefined = opts.work ? undefined : createAnalystWork(redis, config, { notifier, logger, cdRoot: config.workflow.cdRoot });
   // Trauma study lists only (a search): DICOMweb QIDO-RS with the configured auth and timeout.
   const pacs = createPacsClient({
     kind: 'dicomweb',

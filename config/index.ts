@@ -65,6 +65,8 @@ export interface AppConfig {
   /** Workflow tunables (ITB_*; the workers turn them into FlowOptions with workers/flowDeps.ts flowOptionsFrom). */
   workflow: {
     workDir: string;
+    /** ITB_CD_ROOT: CD imports may only be pointed at folders or zips under it. */
+    cdRoot: string;
     dicomIssuer: string;
     dicomModifyingSystem: string;
     accessionPrefix: string;
@@ -198,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         : { mode: 'local' },
     workflow: {
       workDir: e.ITB_WORK_DIR,
+      cdRoot: e.ITB_CD_ROOT,
       dicomIssuer: e.ITB_DICOM_ISSUER,
       dicomModifyingSystem: e.ITB_DICOM_MODIFYING_SYSTEM,
       accessionPrefix: e.ITB_ACCESSION_PREFIX,

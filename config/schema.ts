@@ -140,6 +140,8 @@ export const envSchema = z.object({
   // Workflows (workers/flowDeps.ts FlowOptions; docs/workflows.md). Defaults are production values.
   /** Work folders for downloads, CD extraction and rewritten studies (one sub-folder per flow, removed when done). */
   ITB_WORK_DIR: z.string().trim().min(1, { message: 'must not be empty' }).default('var/work'),
+  // Appendix 6: the folder CD contents are copied or mounted under; a CD import may only be pointed inside it.
+  ITB_CD_ROOT: z.string().trim().min(1, { message: 'must not be empty' }).default('var/cd'),
   /** Issuer of Patient ID (0010,0021) written with the S number. */
   ITB_DICOM_ISSUER: dicomLongString.default('UHL'),
   /** Modifying System (0400,0563) in the Original Attributes Sequence of every fixed-up instance. */

@@ -43,7 +43,7 @@ export class WorkerAnalystWork implements AnalystWork {
 
   /**
    * `cdRoot`: the folder CD contents must sit under (copied or mounted there by the service desk). Default
-   * DEFAULT_CD_ROOT; wants a setting of its own (ITB_CD_ROOT) in config/, asked of the lead.
+   * DEFAULT_CD_ROOT; the bot passes config.workflow.cdRoot (ITB_CD_ROOT).
    */
   constructor(
     deps: AnalystWorkDeps,

@@ -25,6 +25,11 @@ describe('workflow settings', () => {
     expect(DEFAULT_FLOW_OPTIONS).toEqual(flowOptionsFrom(loadConfig({})));
   });
 
+  it('reads the CD root (Appendix 6) with var/cd as the default', () => {
+    expect(loadConfig({}).workflow.cdRoot).toBe('var/cd');
+    expect(loadConfig({ ITB_CD_ROOT: '/mnt/cd-imports' }).workflow.cdRoot).toBe('/mnt/cd-imports');
+  });
+
   it('carries every variable through to the option the workers read', () => {
     const options = flowOptionsFrom(
       loadConfig({
@@ -93,6 +98,7 @@ describe('workflow settings', () => {
     ['a spinning admission backoff', { ITB_OUTBOUND_ADMISSION_BACKOFF_MS: '0' }, /ITB_OUTBOUND_ADMISSION_BACKOFF_MS: must be at least 10 ms/],
     ['no flow concurrency', { ITB_FLOW_CONCURRENCY: '0' }, /ITB_FLOW_CONCURRENCY: must be at least 1/],
     ['an empty work dir', { ITB_WORK_DIR: '  ' }, /ITB_WORK_DIR: must not be empty/],
+    ['an empty CD root', { ITB_CD_ROOT: '' }, /ITB_CD_ROOT: must not be empty/],
     ['an issuer with a backslash (DICOM multi-value separator)', { ITB_DICOM_ISSUER: 'UHL\\X' }, /ITB_DICOM_ISSUER: must be printable ASCII without a backslash/],
     ['an issuer longer than LO', { ITB_DICOM_ISSUER: 'I'.repeat(65) }, /ITB_DICOM_ISSUER: must be at most 64 characters/],
     ['a non-ASCII modifying system', { ITB_DICOM_MODIFYING_SYSTEM: 'ITB\u00e9' }, /ITB_DICOM_MODIFYING_SYSTEM: must be printable ASCII/],
