@@ -1,5 +1,6 @@
 import type { Agent } from 'node:http';
 import type { z } from 'zod';
+import { httpBaseUrl } from '../http/baseUrl';
 import { createAgent, exchange, ExchangeFailure, type TlsOptions } from '../http/httpExchange';
 import {
   IepHttpError,
@@ -69,14 +70,7 @@ export class HttpIepClient implements IepClient {
   private readonly authHeaders: Record<string, string>;
 
   constructor(opts: IepClientOptions) {
-    let base: URL;
-    try {
-      base = new URL(opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
-    } catch {
-      throw new Error('IEP base URL is not a valid URL');
-    }
-    if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new Error('IEP base URL must be http(s)');
-    if (base.username || base.password) throw new Error('IEP base URL must not carry credentials; use auth');
+    const base = httpBaseUrl(opts.baseUrl, 'IEP base URL', 'auth');
     this.base = base;
     this.peer = base.origin;
     this.agent = createAgent(base, opts.tls);

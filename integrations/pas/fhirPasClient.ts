@@ -1,4 +1,5 @@
 import type { Agent } from 'node:http';
+import { httpBaseUrl } from '../http/baseUrl';
 import { createAgent, exchange, ExchangeFailure, type TlsOptions } from '../http/httpExchange';
 import {
   PasHttpError,
@@ -52,14 +53,7 @@ export class FhirPasClient implements PasClient {
   private readonly now: () => Date;
 
   constructor(private readonly opts: FhirPasClientOptions) {
-    let base: URL;
-    try {
-      base = new URL(opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
-    } catch {
-      throw new Error('PAS base URL is not a valid URL');
-    }
-    if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new Error('PAS base URL must be http(s)');
-    if (base.username || base.password) throw new Error('PAS base URL must not carry credentials; use bearerToken');
+    const base = httpBaseUrl(opts.baseUrl, 'PAS base URL', 'bearerToken');
     if (!opts.sNumberSystem.trim()) throw new Error('PAS S-number identifier system is required');
     this.base = base;
     this.peer = base.origin;

@@ -1,4 +1,5 @@
 import type { Agent } from 'node:http';
+import { httpBaseUrl } from '../http/baseUrl';
 import { createAgent, exchange, ExchangeFailure, type TlsOptions } from '../http/httpExchange';
 import { ReportSourceError, type ReportSourceErrorContext } from './errors';
 import { readReportSearch } from './fhirReportSearch';
@@ -39,14 +40,7 @@ export class FhirReportSource implements ReportSource {
   private readonly maxResponseBytes: number;
 
   constructor(private readonly opts: FhirReportSourceOptions) {
-    let base: URL;
-    try {
-      base = new URL(opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
-    } catch {
-      throw new Error('reports FHIR base URL is not a valid URL');
-    }
-    if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new Error('reports FHIR base URL must be http(s)');
-    if (base.username || base.password) throw new Error('reports FHIR base URL must not carry credentials; use a bearer token');
+    const base = httpBaseUrl(opts.baseUrl, 'reports FHIR base URL', 'a bearer token');
     this.base = base;
     this.peer = base.origin;
     this.agent = createAgent(base, opts.tls);

@@ -1,5 +1,6 @@
 import type { Agent } from 'node:http';
 import { z } from 'zod';
+import { httpBaseUrl } from '../http/baseUrl';
 import { createAgent, exchange, ExchangeFailure, type TlsOptions } from '../http/httpExchange';
 import {
   ServiceDeskHttpError,
@@ -93,14 +94,7 @@ export class IvantiServiceDesk implements ServiceDesk {
   private readonly entitySchema: z.ZodType<{ recId: string; number: number; status?: string }>;
 
   constructor(private readonly opts: IvantiServiceDeskOptions) {
-    let base: URL;
-    try {
-      base = new URL(opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
-    } catch {
-      throw new Error('service-desk base URL is not a valid URL');
-    }
-    if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new Error('service-desk base URL must be http(s)');
-    if (base.username || base.password) throw new Error('service-desk base URL must not carry credentials; use apiKey');
+    const base = httpBaseUrl(opts.baseUrl, 'service-desk base URL', 'apiKey');
     if (!opts.apiKey.trim()) throw new Error('service-desk REST API key is required');
     if (opts.requestIdField !== undefined && !/^\w{1,64}$/.test(opts.requestIdField)) throw new Error('requestIdField must be a field name');
     this.root = new URL('api/odata/businessobject/', base);
