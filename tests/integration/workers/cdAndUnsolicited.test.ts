@@ -75,7 +75,7 @@ describe('CD import and images on IEP with no request (2.4)', () => {
     expect(await holdsStudy(uhlOrthanc().restUrl, uid)).toBe(false);
     const last = (await h.store.requests.get(requestId))!.history.at(-1)!;
     expect(last.why).toMatch(/^held by the DICOM checks \(.*PATIENT_NAME_MISMATCH.*\)$/);
-    expect(await h.notices()).toContainEqual({ type: 'channel', notice: expect.objectContaining({ topic: 'quarantined', requestId }) });
+    expect(await h.settledNotices()).toContainEqual({ type: 'channel', notice: expect.objectContaining({ topic: 'quarantined', requestId }) });
     const audit = (await h.store.audit.readForRequest(requestId, { count: 100 })).map((e) => e.event);
     expect(audit).toContainEqual(expect.objectContaining({ type: 'dicom.quarantined', facts: { reason: 'patientMismatch', studyCount: 1 } }));
   });
@@ -136,7 +136,7 @@ describe('CD import and images on IEP with no request (2.4)', () => {
     expect((await readUnsolicitedItem(deps, itemId))?.state).toBe('cancelled');
     const ours = (await deps.iep.listMessages(created.id)).filter((m) => m.author.institutionId === 'uhl').map((m) => m.text);
     expect(ours).toEqual(['University Hospitals of Leicester has cancelled these images: the request details did not arrive within 2 weeks.']);
-    expect(await h.notices()).toContainEqual({ type: 'channel', notice: { topic: 'unsolicitedImages', requestId: itemId, status: 'cancelled' } });
+    expect(await h.settledNotices()).toContainEqual({ type: 'channel', notice: { topic: 'unsolicitedImages', requestId: itemId, status: 'cancelled' } });
     // An analyst cannot cancel twice, nor match what is cancelled.
     expect((await cancelUnsolicited(deps, itemId, 'analyst')).outcome).toBe('done');
     expect(await matchUnsolicited(deps, itemId, 'any')).toEqual({ outcome: 'refused', reason: 'the images are already cancelled' });

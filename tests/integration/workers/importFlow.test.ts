@@ -54,7 +54,7 @@ describe('import flow: IEP request -> On IEP -> gateway download -> DICOM engine
     expect(stored!.history.map((t) => t.to)).toEqual([
       'logged', 'awaitingApproval', 'approved', 'iepNew', 'iepStarted', 'onIep', 'iepDownloadRequest', 'iepDownloading', 'iepDelivered', 'registeredOnRis', 'completed',
     ]);
-    const notices = await h.notices();
+    const notices = await h.settledNotices();
     const told = notices.filter((n) => n.type === 'requesterStatus' && n.requestId === requestId).map((n) => (n.type === 'requesterStatus' ? n.change : undefined));
     expect(told).toContainEqual(expect.objectContaining({ to: 'completed', callRef }));
     // Ids only in every job payload (STYLE): nothing of the patient.
@@ -76,7 +76,7 @@ describe('import flow: IEP request -> On IEP -> gateway download -> DICOM engine
     const stored = await h.store.requests.get(requestId);
     const declined = stored!.history.at(-1)!;
     expect(declined.why).toBe('declined by the sending organisation (clinicallyInappropriate)');
-    const notices = await h.notices();
+    const notices = await h.settledNotices();
     expect(notices).toContainEqual({ type: 'channel', notice: expect.objectContaining({ topic: 'iepDeclined', requestId, status: 'iepDeclined' }) });
     expect(notices).toContainEqual(expect.objectContaining({ type: 'requesterStatus', requestId, change: expect.objectContaining({ to: 'iepDeclined' }) }));
 
@@ -103,7 +103,9 @@ describe('import flow: IEP request -> On IEP -> gateway download -> DICOM engine
     await h.waitFor(requestId, 'iepFailed', { simStepMs: 2 * MIN, timeoutMs: 30_000 });
     const stored = await h.store.requests.get(requestId);
     expect(stored!.history.at(-1)).toMatchObject({ to: 'iepFailed', why: 'the IEP transfer failed', note: 'Gateway queue error' });
-    expect(await h.notices()).toContainEqual({ type: 'channel', notice: expect.objectContaining({ topic: 'iepFailed', requestId }) });
+    // The channel notice is enqueued just after the status is written (advance, then notifyChannel).
+    const channelFailed = { type: 'channel', notice: expect.objectContaining({ topic: 'iepFailed', requestId }) };
+    expect(await h.settledNotices()).toContainEqual(channelFailed);
 
     const out = await cancel(h.app(), analyst, requestId, `cancel:${requestId}`);
     expect(out.outcome).toBe('done');

@@ -59,7 +59,7 @@ describe('outbound flows: export (find, confirm, send, follow) and trauma (clini
     expect((await h.store.requests.get(requestId))!.history.map((t) => t.to)).toEqual([
       'logged', 'awaitingApproval', 'approved', 'iepNew', 'iepStarted', 'onIep', 'iepDelivered', 'completed',
     ]);
-    expect(await h.notices()).toContainEqual(expect.objectContaining({ type: 'requesterStatus', requestId, change: expect.objectContaining({ to: 'completed', callRef }) }));
+    expect(await h.settledNotices()).toContainEqual(expect.objectContaining({ type: 'requesterStatus', requestId, change: expect.objectContaining({ to: 'completed', callRef }) }));
   });
 
   it('export: an ambiguous match waits for the analyst, who confirms the list; only the confirmed study goes', async () => {
@@ -74,7 +74,7 @@ describe('outbound flows: export (find, confirm, send, follow) and trauma (clini
     const { candidates } = await deps.flowState.get({ requestId, run: 0 });
     expect(candidates!.map((c) => c.studyInstanceUid).sort()).toEqual([a, b].sort());
     expect(await h.status(requestId)).toBe('approved');
-    expect(await h.notices()).toContainEqual({ type: 'channel', notice: expect.objectContaining({ topic: 'stepFailed', requestId, status: 'approved' }) });
+    expect(await h.settledNotices()).toContainEqual({ type: 'channel', notice: expect.objectContaining({ topic: 'stepFailed', requestId, status: 'approved' }) });
 
     // Only a study found for this patient may be chosen.
     expect(await confirmExportStudies(deps, requestId, ['2.25.1234'])).toEqual({ outcome: 'refused', reason: 'a chosen study was not found for this request' });
@@ -116,7 +116,7 @@ describe('outbound flows: export (find, confirm, send, follow) and trauma (clini
     const sent = (await deliveries(h)).filter((d) => d.transactionId === iepTransactionId);
     expect(sent).toEqual([expect.objectContaining({ priority: 'Clinical emergency', studyInstanceUids: [head] })]);
     expect(sent[0]!.studyInstanceUids).not.toContain(other);
-    expect(await h.notices()).toContainEqual(expect.objectContaining({ type: 'requesterStatus', requestId, change: expect.objectContaining({ to: 'completed', callRef }) }));
+    expect(await h.settledNotices()).toContainEqual(expect.objectContaining({ type: 'requesterStatus', requestId, change: expect.objectContaining({ to: 'completed', callRef }) }));
   });
 
   it('trauma failure reaches the radiologist at once and the channel (CD fallback is on the card); the radiologist re-sends', async () => {
@@ -126,7 +126,7 @@ describe('outbound flows: export (find, confirm, send, follow) and trauma (clini
     const { requestId } = await h.submit(traumaOf(p, [missing]));
     await h.running!.flows!.start(requestId, { lane: 'clinicalEmergency' });
     await h.waitFor(requestId, 'iepFailed', { simStepMs: 1 * MIN });
-    const notices = await h.notices();
+    const notices = await h.settledNotices();
     expect(notices).toContainEqual(expect.objectContaining({ type: 'requesterStatus', requestId, change: expect.objectContaining({ to: 'iepFailed', kind: 'trauma' }) }));
     expect(notices).toContainEqual({ type: 'channel', notice: expect.objectContaining({ topic: 'iepFailed', requestId, kind: 'trauma' }) });
     expect((await h.store.requests.get(requestId))!.history.at(-1)).toMatchObject({ note: 'Not every study was received on the IEP node.' });

@@ -104,7 +104,7 @@ describe('timers: delayed jobs on a shared Redis clock that tests move, survivin
     const last = (await h.store.requests.get(late.requestId))!.history.at(-1)!;
     expect(last).toMatchObject({ from: 'needsInformation', to: 'cancelled', why: 'no details within 2 weeks (2.4d)' });
     expect(await channelTopics(late.requestId)).toContain('informationOverdue');
-    expect(await h.notices()).toContainEqual(expect.objectContaining({ type: 'requesterStatus', requestId: late.requestId, change: expect.objectContaining({ to: 'cancelled' }) }));
+    expect(await h.settledNotices()).toContainEqual(expect.objectContaining({ type: 'requesterStatus', requestId: late.requestId, change: expect.objectContaining({ to: 'cancelled' }) }));
     expect(await h.status(answered.requestId)).toBe('awaitingApproval');
   });
 
@@ -122,7 +122,7 @@ describe('timers: delayed jobs on a shared Redis clock that tests move, survivin
     await advanceSharedClock(h.redis, h.prefix, 1 * DAY + MIN);
     await promote();
     await until(async () => (await channelTopics(requestId)).includes('stepFailed'));
-    expect(await h.notices()).toContainEqual({ type: 'channel', notice: expect.objectContaining({ topic: 'stepFailed', requestId, status: 'onIep' }) });
+    expect(await h.settledNotices()).toContainEqual({ type: 'channel', notice: expect.objectContaining({ topic: 'stepFailed', requestId, status: 'onIep' }) });
   });
 
   it('a timer that fires early (promoted before its time) re-delays itself to its dueAt and does nothing', async () => {

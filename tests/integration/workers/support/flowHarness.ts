@@ -188,6 +188,25 @@ export class FlowHarness {
     return jobs.map((j) => j.data);
   }
 
+  /**
+   * The notify jobs once the count has stopped growing for 300 ms (at most `timeoutMs`): a step writes the status and
+   * then enqueues its notices, so a read right after waitFor(status) can come between the two.
+   */
+  async settledNotices(timeoutMs = 5_000): Promise<NotifyJobData[]> {
+    const deadline = Date.now() + timeoutMs;
+    let last = await this.notices();
+    let stableSince = Date.now();
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      const now = await this.notices();
+      if (now.length !== last.length) {
+        last = now;
+        stableSince = Date.now();
+      } else if (Date.now() - stableSince >= 300) break;
+    }
+    return last;
+  }
+
   async close(): Promise<void> {
     await this.stopWorkers();
     await this.notifyQueue.close();
