@@ -4,6 +4,7 @@ import { hasRole, type AppActor } from './appActor';
 import type { AppDeps } from './deps';
 import { auditDenial, type GuardedAction } from './denials';
 import { appMessages } from './messages';
+import { runOnceByKey } from './onceByKey';
 import type { Refusal } from './outcomes';
 import type { ExportCandidate } from './ports';
 import { storeRefusal } from './submitRequest';
@@ -36,27 +37,11 @@ async function analystOn(deps: AppDeps, actor: AppActor, requestIdHint: string, 
 /** Once per delivery key: repeats get `alreadyDone` with the first outcome's words (ids and counts only). */
 async function once<T>(deps: AppDeps, key: string, summary: RequestSummary, field: string, run: () => Promise<{ outcome: 'done'; value: T } | { outcome: 'refused'; reason: string }>, replay: (settled: string) => T): Promise<FlowActionOutcome<T>> {
   const ids = { requestId: summary.id, ...(summary.callRef ? { callRef: summary.callRef } : {}) };
-  let claim;
-  try {
-    claim = await deps.store.idempotency.claim(key);
-  } catch (err) {
-    return storeRefusal(deps, err, appMessages.actionNotSaved);
-  }
-  if (!claim.claimed) {
-    return claim.outcome === undefined ? { outcome: 'unavailable', message: 'That is being done now. Please wait a moment.' } : { outcome: 'done', ...ids, value: replay(claim.outcome), alreadyDone: true };
-  }
-  let out;
-  try {
-    out = await run();
-  } catch (err) {
-    await deps.store.idempotency.release(key).catch(() => undefined);
-    throw err;
-  }
-  if (out.outcome === 'refused') {
-    await deps.store.idempotency.release(key).catch(() => undefined);
-    return { outcome: 'problem', ...ids, errors: [{ field, message: `${out.reason.charAt(0).toUpperCase()}${out.reason.slice(1)}.` }] };
-  }
-  await deps.store.idempotency.settle(key, JSON.stringify(out.value)).catch(() => undefined);
+  const once = await runOnceByKey(deps, key, run, (value) => JSON.stringify(value));
+  if (once.kind === 'refusal') return once.refusal;
+  if (once.kind === 'replayed') return { outcome: 'done', ...ids, value: replay(once.settled), alreadyDone: true };
+  const out = once.out;
+  if (out.outcome === 'refused') return { outcome: 'problem', ...ids, errors: [{ field, message: `${out.reason.charAt(0).toUpperCase()}${out.reason.slice(1)}.` }] };
   return { outcome: 'done', ...ids, value: out.value, alreadyDone: false };
 }
 

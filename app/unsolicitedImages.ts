@@ -4,6 +4,7 @@ import { readDecisionText } from './decide';
 import type { AppDeps } from './deps';
 import { auditDenial, type GuardedAction } from './denials';
 import { appMessages } from './messages';
+import { runOnceByKey } from './onceByKey';
 import type { Refusal } from './outcomes';
 import type { UnsolicitedImages, WorkOutcome } from './ports';
 import { storeRefusal } from './submitRequest';
@@ -48,31 +49,15 @@ async function once(
   callRef?: string,
 ): Promise<ImagesOutcome> {
   const work = deps.work!;
-  let claim;
-  try {
-    claim = await deps.store.idempotency.claim(key);
-  } catch (err) {
-    return storeRefusal(deps, err, appMessages.actionNotSaved);
-  }
-  if (!claim.claimed) {
+  const once = await runOnceByKey(deps, key, run, (item) => item.state);
+  if (once.kind === 'refusal') return once.refusal;
+  if (once.kind === 'replayed' || once.out.outcome === 'refused') {
     const item = await work.readUnsolicited(itemId);
     if (!item) return { outcome: 'notFound', message: 'These images are no longer waiting on IEP.' };
-    return claim.outcome === undefined ? { outcome: 'unavailable', message: 'That is being done now. Please wait a moment.' } : { outcome: 'done', item, alreadyDone: true };
+    if (once.kind === 'replayed' || once.out.outcome !== 'refused') return { outcome: 'done', item, alreadyDone: true };
+    return { outcome: 'problem', item, errors: [{ field, message: sentence(once.out.reason, callRef) }] };
   }
-  let out: WorkOutcome<UnsolicitedImages>;
-  try {
-    out = await run();
-  } catch (err) {
-    await deps.store.idempotency.release(key).catch(() => undefined);
-    throw err;
-  }
-  if (out.outcome === 'refused') {
-    await deps.store.idempotency.release(key).catch(() => undefined);
-    const item = await work.readUnsolicited(itemId);
-    if (!item) return { outcome: 'notFound', message: 'These images are no longer waiting on IEP.' };
-    return { outcome: 'problem', item, errors: [{ field, message: sentence(out.reason, callRef) }] };
-  }
-  await deps.store.idempotency.settle(key, out.value.state).catch(() => undefined);
+  const out = once.out;
   return { outcome: 'done', item: out.value, alreadyDone: false };
 }
 
