@@ -1,4 +1,4 @@
-import type { Notifier, PriorityLane } from '../domain';
+import type { ComplianceFigures, Notifier, PriorityLane, ReportCounts } from '../domain';
 
 /**
  * Starts (or restarts) a request's transfer flow in the workers. Implemented in workers/ by the workflows colleague.
@@ -74,26 +74,6 @@ export interface AnalystWork {
   cancelUnsolicited(itemId: string, by: { aadObjectId: string; at: Date }): Promise<WorkOutcome<UnsolicitedImages>>;
 }
 
-/** A count per key, largest first. */
-export type ReportCounts = Array<{ key: string; count: number }>;
-
-/**
- * The compliance report's figures (guideline section 4), without its per-request rows: counts by type, priority, source
- * and destination, turnaround, the Blue Light 4-hour share, declines and failures by reason. No patient data.
- */
-export interface ComplianceFigures {
-  from: string;
-  to: string;
-  total: number;
-  byType: ReportCounts;
-  byPriority: ReportCounts;
-  bySource: ReportCounts;
-  byDestination: ReportCounts;
-  turnaround: { completed: number; medianMinutes?: number; p90Minutes?: number };
-  blueLight: { approved: number; completedWithin4h: number; share?: number };
-  declines: ReportCounts;
-  failures: ReportCounts;
-}
 
 /** A UHL PACS study an ambiguous export might send (workers/flowState.ts CandidateStudy). */
 export interface ExportCandidate {
@@ -104,3 +84,5 @@ export interface ExportCandidate {
   /** The request's exam it was found for (index into its exams). */
   examIndex: number;
 }
+
+export type { ComplianceFigures, ReportCounts };

@@ -1,24 +1,10 @@
+import type { ComplianceFigures, ReportCounts as Counts } from '../domain';
 import { KIND_SHORT_LABELS, formatCardDate } from './words';
 import { escapeCardText } from './escape';
 import { renderTemplate, type AdaptiveCard } from './render';
 
-/** A count per key, largest first (workers/report.ts Counts; structurally, cards/ does not import app/ or workers/). */
-type Counts = ReadonlyArray<{ key: string; count: number }>;
-
 /** The report card's data: the period (London dates, both included) and the figures (no patient data). */
-export interface ComplianceReportCardData {
-  from: string;
-  to: string;
-  total: number;
-  byType: Counts;
-  byPriority: Counts;
-  bySource: Counts;
-  byDestination: Counts;
-  turnaround: { completed: number; medianMinutes?: number; p90Minutes?: number };
-  blueLight: { approved: number; completedWithin4h: number; share?: number };
-  declines: Counts;
-  failures: Counts;
-}
+export type ComplianceReportCardData = ComplianceFigures;
 
 // Organisations can be many; a Teams card is for reading, the CSV (script/report) has them all.
 const MAX_ROWS = 12;

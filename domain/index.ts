@@ -24,3 +24,4 @@ export * from './iepCapacity';
 export * from './callRef';
 export * from './audit';
 export * from './notifier';
+export * from './complianceFigures';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { BLUE_LIGHT_TARGET_MS, REQUEST_KINDS, type RequestKind, type RequestStatus } from '../domain';
+import { BLUE_LIGHT_TARGET_MS, REQUEST_KINDS, type ComplianceFigures, type RequestKind, type RequestStatus } from '../domain';
 import type { RequestSummary, Store } from '../store';
 
 /**
@@ -32,18 +32,12 @@ export interface ReportRow {
 /** A count per key, largest first. */
 export type Counts = Array<{ key: string; count: number }>;
 
-export interface ComplianceReport {
-  from: string;
-  to: string;
-  total: number;
+/** The figures (domain ComplianceFigures, with mutable counts while they are built) and the per-request rows for the CSV. */
+export interface ComplianceReport extends ComplianceFigures {
   byType: Counts;
   byPriority: Counts;
   bySource: Counts;
   byDestination: Counts;
-  /** Submission to completion, completed requests only. */
-  turnaround: { completed: number; medianMinutes?: number; p90Minutes?: number };
-  /** Glossary "Blue Light": images within 4 hours. Of the Blue Light requests that were approved (processing began). */
-  blueLight: { approved: number; completedWithin4h: number; share?: number };
   declines: Counts;
   failures: Counts;
   rows: ReportRow[];
