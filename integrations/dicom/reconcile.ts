@@ -4,6 +4,7 @@ import { instanceProblems } from './instanceProblems';
 import { dicomDateToLocal, identityDigest, identityOf, type IdentityField, type InstanceIdentity } from './identity';
 import { normaliseNhsNumber } from './nhsNumber';
 import { compareNames, displayName, normaliseName } from './personName';
+import { findingsMatchAccepted, type AcceptedFinding } from './acceptedFindings';
 import type { ExpectedPatient, RequestedExam } from './types';
 
 /** Why a delivery is held for an analyst (the study is marked "action required"). */
@@ -87,6 +88,8 @@ export interface ImportDecision {
   excludedStudies: StudySummary[];
   /** Requested exams with no matching study in the delivery. */
   missingExams: RequestedExam[];
+  /** A release: the findings the analyst accepted, which this delivery has exactly (acceptedFindings). */
+  releasedFindings?: QuarantineReason[];
 }
 
 /** Held for an analyst: nothing may be written or sent. */
@@ -112,6 +115,12 @@ export interface ReconcileOptions {
   unrequestedStudies?: 'exclude' | 'quarantine';
   /** Problems reading the media (readCdContents errors): any makes the delivery incomplete, so it is held. */
   mediaErrors?: readonly DicomFileError[];
+  /**
+   * A release after an analyst's check (app/releaseQuarantine.ts): the delivery is imported only when its findings
+   * are EXACTLY these (acceptedFindings.ts findingsMatchAccepted), all of a kind a person can settle; anything new,
+   * different or missing holds it again.
+   */
+  acceptedFindings?: readonly AcceptedFinding[];
 }
 
 interface InstanceFacts {
@@ -360,7 +369,8 @@ export async function reconcileStudy(
   }
 
   const reasons = book.all;
-  if (reasons.length > 0) return { decision: 'quarantine', reasons, fileErrors };
+  const released = reasons.length > 0 && findingsMatchAccepted(reasons, options.acceptedFindings);
+  if (reasons.length > 0 && !released) return { decision: 'quarantine', reasons, fileErrors };
 
   const keep = new Set(matched.map((s) => s.studyInstanceUid));
   return {
@@ -371,6 +381,7 @@ export async function reconcileStudy(
     studies: matched,
     excludedStudies: excluded,
     missingExams: requestedExams.filter((e) => !matched.some((s) => examMatches(s, e))),
+    ...(released ? { releasedFindings: reasons } : {}),
   };
 }
 
