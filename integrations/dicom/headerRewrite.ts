@@ -31,6 +31,17 @@ export interface PatientRewrite {
   sourceOfPreviousValues?: string;
   /** Attribute Modification DateTime (0400,0562); one value for a whole study keeps its instances consistent. */
   modifiedAt: Date;
+  /**
+   * Only for a quarantine released after an analyst's check (workers/steps/releaseQuarantine.ts): UHL's values for the
+   * demographics the images got wrong, written over them (IRWF.b coerces demographics to the local ones), the sender's
+   * values kept in the Original Attributes item like the Patient ID. A normal import leaves both untouched.
+   */
+  demographics?: {
+    /** Patient's Name (0010,0010), DICOM PN, e.g. "JONES^Mary". */
+    patientName?: string;
+    /** Patient's Birth Date (0010,0030), DA: YYYYMMDD. */
+    birthDate?: string;
+  };
 }
 
 /** Output bytes: new bytes, or a range [start, end) of the input file copied unchanged. */
@@ -62,6 +73,9 @@ export function validatePatientRewrite(rewrite: PatientRewrite): void {
   if (rewrite.sourceOfPreviousValues !== undefined) checkText('sourceOfPreviousValues', rewrite.sourceOfPreviousValues, 64);
   if (rewrite.accession.kind === 'prefix') checkText('accession.prefix', rewrite.accession.prefix, 16);
   if (Number.isNaN(rewrite.modifiedAt.getTime())) throw new DicomRewriteConfigError('modifiedAt', 'is not a valid date');
+  const d = rewrite.demographics;
+  if (d?.patientName !== undefined) checkText('demographics.patientName', d.patientName, 64); // PN: 64 per component group
+  if (d?.birthDate !== undefined && !/^\d{8}$/.test(d.birthDate)) throw new DicomRewriteConfigError('demographics.birthDate', 'must be YYYYMMDD');
 }
 
 /** DT in UTC with an explicit offset (PS3.5 6.2, DT: YYYYMMDDHHMMSS.FFFFFF&ZZXX). */
@@ -99,6 +113,9 @@ function range(el: { start: number; end: number }): HeaderPart {
 interface RewriteConstants {
   patientId: Buffer;
   issuer: Buffer;
+  /** A release's coerced demographics (PatientRewrite.demographics), when given. */
+  patientName?: Buffer;
+  birthDate?: Buffer;
   typeOfPatientIdText: Buffer;
   itemStart: Buffer;
   itemEnd: Buffer;
@@ -126,6 +143,8 @@ function constantsFor(rewrite: PatientRewrite, enc: DatasetEncoding): RewriteCon
     c = {
       patientId: textElement(Tag.PatientID, 'LO', rewrite.sNumber, enc),
       issuer: textElement(Tag.IssuerOfPatientID, 'LO', rewrite.issuer, enc),
+      ...(rewrite.demographics?.patientName !== undefined ? { patientName: textElement(Tag.PatientName, 'PN', rewrite.demographics.patientName, enc) } : {}),
+      ...(rewrite.demographics?.birthDate !== undefined ? { birthDate: textElement(Tag.PatientBirthDate, 'DA', rewrite.demographics.birthDate, enc) } : {}),
       typeOfPatientIdText: textElement(Tag.TypeOfPatientID, 'CS', 'TEXT', enc), // Type 1 in the item (PS3.3 C.7.1.1)
       itemStart: itemStart(enc),
       itemEnd: itemEnd(enc),
@@ -145,6 +164,8 @@ function constantsFor(rewrite: PatientRewrite, enc: DatasetEncoding): RewriteCon
       ]),
       absent: new Map([
         [Tag.AccessionNumber, emptyElement(Tag.AccessionNumber, 'SH', enc)],
+        [Tag.PatientName, emptyElement(Tag.PatientName, 'PN', enc)],
+        [Tag.PatientBirthDate, emptyElement(Tag.PatientBirthDate, 'DA', enc)],
         [Tag.PatientID, emptyElement(Tag.PatientID, 'LO', enc)],
         [Tag.IssuerOfPatientID, emptyElement(Tag.IssuerOfPatientID, 'LO', enc)],
         [Tag.OtherPatientIDsSequence, emptyElement(Tag.OtherPatientIDsSequence, 'SQ', enc)],
@@ -167,6 +188,7 @@ interface Modification {
  * - Issuer of Patient ID Qualifiers Sequence (0010,0024) removed: it described the sender's issuer;
  * - Other Patient IDs Sequence (0010,1002) keeps its items and gains one with the sender's Patient ID and issuer;
  * - Accession Number (0008,0050) per the rule;
+ * - only for a release after an analyst's check (rewrite.demographics): Patient's Name and Birth Date := UHL's;
  * - Original Attributes Sequence (0400,0561) keeps its items and gains one whose Modified Attributes Sequence
  *   (0400,0550) holds every replaced or removed element byte for byte as it was (absent ones with zero length), with
  *   Attribute Modification DateTime, Modifying System, Source of Previous Values and Reason "COERCE";
@@ -177,6 +199,8 @@ export function planRewrite(header: DicomHeader, rewrite: PatientRewrite): Rewri
   const c = constantsFor(rewrite, enc);
   let accessionEl: ElementSpan | undefined;
   let patientIdEl: ElementSpan | undefined;
+  let nameEl: ElementSpan | undefined;
+  let birthDateEl: ElementSpan | undefined;
   let issuerEl: ElementSpan | undefined;
   let qualifiersEl: ElementSpan | undefined;
   let otherIdsEl: ElementSpan | undefined;
@@ -185,6 +209,8 @@ export function planRewrite(header: DicomHeader, rewrite: PatientRewrite): Rewri
     if ((el.tag & 0xffff) === 0) groupLengths = true;
     else if (el.tag === Tag.AccessionNumber) accessionEl = el;
     else if (el.tag === Tag.PatientID) patientIdEl = el;
+    else if (el.tag === Tag.PatientName) nameEl = el;
+    else if (el.tag === Tag.PatientBirthDate) birthDateEl = el;
     else if (el.tag === Tag.IssuerOfPatientID) issuerEl = el;
     else if (el.tag === Tag.IssuerOfPatientIDQualifiersSequence) qualifiersEl = el;
     else if (el.tag === Tag.OtherPatientIDsSequence) otherIdsEl = el;
@@ -202,6 +228,9 @@ export function planRewrite(header: DicomHeader, rewrite: PatientRewrite): Rewri
   mods.push({ tag: Tag.PatientID, parts: [c.patientId] });
   mods.push({ tag: Tag.IssuerOfPatientID, parts: [c.issuer] });
   if (qualifiersEl) mods.push({ tag: Tag.IssuerOfPatientIDQualifiersSequence, parts: null });
+  // A release only (PatientRewrite.demographics): UHL's name and birth date over the ones the analyst checked.
+  if (c.patientName) mods.push({ tag: Tag.PatientName, parts: [c.patientName] });
+  if (c.birthDate) mods.push({ tag: Tag.PatientBirthDate, parts: [c.birthDate] });
 
   // Other Patient IDs Sequence: the sender's identifier joins the patient's other ids (IRWF.b).
   const otherIds: HeaderPart[] = [c.otherIdsStart];
@@ -221,9 +250,11 @@ export function planRewrite(header: DicomHeader, rewrite: PatientRewrite): Rewri
   const previous: HeaderPart[] = [];
   const originals: Array<[number, ElementSpan | undefined]> = [
     [Tag.AccessionNumber, accessionEl],
+    [Tag.PatientName, nameEl],
     [Tag.PatientID, patientIdEl],
     [Tag.IssuerOfPatientID, issuerEl],
     [Tag.IssuerOfPatientIDQualifiersSequence, qualifiersEl],
+    [Tag.PatientBirthDate, birthDateEl],
     [Tag.OtherPatientIDsSequence, otherIdsEl],
   ];
   for (const [tag, el] of originals) {
