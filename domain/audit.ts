@@ -31,7 +31,12 @@ export interface AuditFactsByType {
   /** An analyst retried the failed step of a request still mid-flow (steps: space-separated step names). */
   'flow.stepRetried': { steps: string; status: RequestStatus };
   'dicom.quarantined': { reason: QuarantineReason; studyCount: number };
-  'dicom.released': { studyCount: number };
+  /**
+   * An approver released a quarantined delivery to PACS after checking it: the finding codes they accepted
+   * (space-separated, e.g. "PATIENT_NAME_MISMATCH") and how many findings. Who is the event's actor; how they
+   * confirmed it is free text and stays sealed in the store.
+   */
+  'dicom.released': { codes: string; findings: number };
   'pacs.stored': { studyCount: number; instanceCount: number };
   'ris.registered': { examCount: number };
   'notification.sent': { audience: 'requester' | 'channel'; topic: string };

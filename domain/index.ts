@@ -24,4 +24,5 @@ export * from './iepCapacity';
 export * from './callRef';
 export * from './audit';
 export * from './notifier';
+export * from './quarantineRelease';
 export * from './complianceFigures';

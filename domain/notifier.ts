@@ -40,6 +40,11 @@ export interface ChannelNotice {
   callRef?: CallRef;
   kind?: RequestKind;
   status?: RequestStatus;
+  /**
+   * Which occurrence of the same topic and status this is, when one request can raise it more than once: a delivery
+   * quarantined again after a release is a new card with new findings (the findings' version), not a repeat.
+   */
+  occurrence?: string;
 }
 
 /**
@@ -63,7 +68,7 @@ export interface Notifier {
 /** A stable key per notice, for de-duplicating repeated deliveries of the same job. */
 export function notificationKey(notice: StatusChangeNotice | ChannelNotice): string {
   if ('to' in notice) return `status:${notice.requestId}:${notice.to}:${notice.at}`;
-  return `channel:${notice.topic}:${notice.requestId ?? '-'}:${notice.status ?? '-'}`;
+  return `channel:${notice.topic}:${notice.requestId ?? '-'}:${notice.status ?? '-'}${notice.occurrence !== undefined ? `:${notice.occurrence}` : ''}`;
 }
 
 /** The requester's notice for a recorded transition (drops the free-text note, which may mention the patient). */
