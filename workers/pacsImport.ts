@@ -6,7 +6,7 @@ import type { StoredRequest } from '../store';
 import type { FlowDeps } from './flowDeps';
 import { flowIdOf, type FlowRef } from './flowRef';
 import type { ImportedStudyRecord } from './flowState';
-import { importDelivery } from './importPipeline';
+import { importDelivery, type DeliverFn } from './importPipeline';
 import { engineExamsOf } from './iepMapping';
 import { PermanentStepError } from './stepOutcome';
 
@@ -51,7 +51,7 @@ export async function importDeliveryIntoPacs(
   deps: FlowDeps,
   ref: FlowRef,
   stored: StoredRequest,
-  deliver: (landed: (file: string) => void) => Promise<readonly string[]>,
+  deliver: DeliverFn,
   opts: { outDir: string; sourceOrganisation?: string; mediaErrors?: readonly DicomFileError[] },
 ): Promise<PacsImportResult> {
   const request = stored.request;

@@ -9,10 +9,11 @@ export { instanceProblems } from './instanceProblems';
 export { readDicomHeader, parseDicomHeader, type DicomHeader, type ElementSpan, type OtherPatientId, type PixelDataInfo } from './headerReader';
 export { identityOf, identityDigest, DEFAULT_NHS_ISSUERS, NHS_NUMBER_OID, type InstanceIdentity, type IdentityField, type IdentityProblem } from './identity';
 export { planRewrite, validatePatientRewrite, type AccessionRule, type PatientRewrite, type RewritePlan } from './headerRewrite';
-export { fixUpInstance, COPY_CHUNK, type FixUpGuard, type FixUpResult } from './fixUpInstance';
+export { fixUpInstance, fixUpInstanceBytes, COPY_CHUNK, type FixUpGuard, type FixUpOptions, type FixUpResult } from './fixUpInstance';
 export { fixUpStudy, type FixUpTask, type FixUpFailure, type FixUpStudyResult, type FixUpStudyOptions } from './fixUpStudy';
 export {
   reconcileStudy,
+  DeliveryCheck,
   logSafeReasons,
   type ReconcileOptions,
   type ReconcileResult,

@@ -1,5 +1,5 @@
 import { DicomFileError, fromFsError } from './errors';
-import { readDicomHeaderSync } from './headerReader';
+import { readDicomHeaderSync, type DicomHeader } from './headerReader';
 import { instanceProblems } from './instanceProblems';
 import { dicomDateToLocal, identityDigest, identityOf, type IdentityField, type InstanceIdentity } from './identity';
 import { normaliseNhsNumber } from './nhsNumber';
@@ -222,15 +222,182 @@ function examMatches(study: StudySummary, exam: RequestedExam): boolean {
 }
 
 /**
- * The safety gate before any byte is rewritten. Reads every instance's header (not its pixel data) and decides:
- * import (with the instances of requested studies) or quarantine (with every reason found, not just the first).
+ * The safety gate before anything is sent to PACS, fed one instance at a time as the delivery arrives (each header is
+ * read once, by whoever holds the bytes: the download in memory, or the rewrite reading a file), then asked once for
+ * the decision over the whole delivery: import (with the instances of requested studies) or quarantine (with every
+ * reason found, not just the first).
  *
  * Quarantine when (issue 5 "Safety"): the request and PAS disagree, or PAS lacks the patient (guideline 2.7d); any
  * instance's name, birth date, NHS number or UHL id differs from the request or PAS; the delivery holds more than
  * one patient; identity headers are missing or garbled; an instance is unreadable or unfit (truncated, odd pixel
  * data...); the media is incomplete; no study matches a requested exam (guideline 2.7d: dates and modalities).
  *
- * `files` is everything that arrived together: one IEP download, or one CD (all its studies).
+ * `label` names the instance in reasons and file errors: its path, or for an instance held in memory a name the
+ * caller gives it. Everything that arrived together is one delivery: one IEP download, or one CD (all its studies).
+ */
+export class DeliveryCheck {
+  private readonly book = new ReasonBook();
+  private readonly fileErrors: FileErrorEntry[] = [];
+  private readonly facts: InstanceFacts[] = [];
+  private readonly judgedIdentities = new Map<string, { identity: InstanceIdentity; findings: Finding[] }>();
+  private added = 0;
+
+  constructor(
+    private readonly expected: ExpectedPatient,
+    private readonly requestedExams: readonly RequestedExam[],
+    private readonly options: ReconcileOptions,
+  ) {
+    if (options.pas === null) {
+      this.book.add({ code: 'PATIENT_NOT_ON_PAS', text: `PAS has no patient with S number ${expected.sNumber}; the patient must be registered on PAS before images are imported (guideline 2.7d).` });
+    } else {
+      comparePatients(expected, options.pas, this.book);
+    }
+    for (const e of options.mediaErrors ?? []) {
+      this.fileError(e.path ?? '', e);
+      this.book.add({ code: 'MEDIA_INCOMPLETE', text: `The media is incomplete or unreadable: ${e.message}.` }, e.path);
+    }
+  }
+
+  /** How many instances (readable or not) have been added. */
+  get instances(): number {
+    return this.added;
+  }
+
+  /** One instance whose header was read. Returns the facts the decision will use (undefined when it is unfit). */
+  addHeader(label: string, header: DicomHeader): { sopInstanceUid: string; identityDigest: string } | undefined {
+    this.added += 1;
+    const problems = instanceProblems(header);
+    if (problems.length > 0) {
+      for (const p of problems) {
+        this.fileError(label, p.withPath(label));
+        this.book.add({ code: 'UNREADABLE_INSTANCE', text: `An instance is unfit for PACS (${p.code}): ${p.message}.` }, label, header.studyInstanceUid);
+      }
+      return undefined;
+    }
+    // Instances of one delivery nearly always state the same identity: judge each distinct statement once.
+    const raw = JSON.stringify([header.patient, header.textProblems]);
+    let judged = this.judgedIdentities.get(raw);
+    if (!judged) {
+      const { expected, options } = this;
+      const identity = identityOf(header, { nhsIssuers: options.nhsIssuers, ourIssuer: options.ourIssuer });
+      const findings: Finding[] = identity.problems.map((p) => ({
+        code: p.kind === 'missing' ? 'MISSING_IDENTITY' : 'GARBLED_IDENTITY',
+        field: p.field,
+        text: `${p.detail}, so the patient cannot be identified from the images.`,
+      }));
+      findings.push(...compareIdentity(identity, expected, 'request', options.ourIssuer));
+      if (options.pas) findings.push(...compareIdentity(identity, options.pas, 'pas', options.ourIssuer));
+      judged = { identity, findings };
+      this.judgedIdentities.set(raw, judged);
+    }
+    const fact: InstanceFacts = {
+      path: label,
+      size: header.fileSize,
+      sopInstanceUid: header.sopInstanceUid as string,
+      studyInstanceUid: header.studyInstanceUid as string,
+      modality: header.modality?.toUpperCase(),
+      rawStudyDate: header.studyDate,
+      studyDate: header.studyDate ? dicomDateToLocal(header.studyDate) : undefined,
+      identity: judged.identity,
+      findings: judged.findings,
+      digest: identityDigest(header),
+    };
+    this.facts.push(fact);
+    return { sopInstanceUid: fact.sopInstanceUid, identityDigest: fact.digest };
+  }
+
+  /** One instance that could not be read at all (not DICOM, truncated header, I/O error). */
+  addError(label: string, err: unknown): void {
+    this.added += 1;
+    const e = err instanceof DicomFileError ? err.withPath(label) : fromFsError(err, label);
+    this.fileError(label, e);
+    this.book.add({ code: 'UNREADABLE_INSTANCE', text: `An instance could not be read (${e.code}): ${e.message}.` }, label);
+  }
+
+  /** The decision over everything added. Call once the whole delivery is in. */
+  decide(): ReconcileResult {
+    const { book, facts, requestedExams, fileErrors } = this;
+    if (this.added === 0) book.add({ code: 'NO_INSTANCES', text: 'The delivery holds no DICOM instances.' });
+
+    // Identity: present, readable, one patient, the expected patient.
+    const keys = new Map<string, InstanceFacts>();
+    const seen = new Set<string>();
+    for (const f of facts) {
+      for (const finding of f.findings) book.add(finding, f.path, f.studyInstanceUid);
+      if (!keys.has(f.identity.key)) keys.set(f.identity.key, f);
+      if (seen.has(f.sopInstanceUid)) {
+        book.add({ code: 'DUPLICATE_INSTANCE', text: 'The same SOP Instance UID appears in more than one file.' }, f.path, f.studyInstanceUid);
+      }
+      seen.add(f.sopInstanceUid);
+    }
+    if (keys.size > 1) {
+      const described = [...keys.values()].slice(0, 5).map((f) => describeIdentity(f.identity));
+      book.add({
+        code: 'MULTIPLE_PATIENTS',
+        text: `The delivery holds ${keys.size} different patients: ${described.join(' | ')}${keys.size > 5 ? ' | ...' : ''}.`,
+      });
+    }
+
+    // Studies and exams.
+    const studies = new Map<string, StudySummary & { dates: Set<string>; facts: InstanceFacts[] }>();
+    for (const f of facts) {
+      let s = studies.get(f.studyInstanceUid);
+      if (!s) {
+        s = { studyInstanceUid: f.studyInstanceUid, modalities: [], instances: 0, bytes: 0, dates: new Set(), facts: [] };
+        studies.set(f.studyInstanceUid, s);
+      }
+      s.instances += 1;
+      s.bytes += f.size;
+      s.facts.push(f);
+      s.dates.add(f.rawStudyDate ?? '');
+      if (f.modality && !s.modalities.includes(f.modality)) s.modalities.push(f.modality);
+    }
+    const matched: StudySummary[] = [];
+    const excluded: StudySummary[] = [];
+    for (const s of studies.values()) {
+      if (s.dates.size > 1) {
+        book.add({ code: 'INCONSISTENT_STUDY', text: `The instances of one study disagree on its Study Date (${s.dates.size} different values).` }, undefined, s.studyInstanceUid);
+      }
+      const first = s.facts[0];
+      s.studyDate = first?.studyDate;
+      const summary: StudySummary = { studyInstanceUid: s.studyInstanceUid, studyDate: s.studyDate, modalities: s.modalities, instances: s.instances, bytes: s.bytes };
+      const exam = requestedExams.find((e) => examMatches(summary, e));
+      if (exam) matched.push({ ...summary, matchedExam: exam });
+      else excluded.push(summary);
+    }
+    const describeStudy = (s: StudySummary) => `${s.modalities.join('/') || 'no modality'} study dated ${s.studyDate ?? '(no valid Study Date)'}`;
+    const asked = requestedExams.map((e) => `${e.modality ?? 'any modality'} on ${e.date}`).join(', ') || 'nothing';
+    if ((studies.size > 0 && matched.length === 0) || this.options.unrequestedStudies === 'quarantine') {
+      for (const s of excluded) {
+        book.add({ code: 'STUDY_NOT_REQUESTED', text: `The ${describeStudy(s)} was not requested (requested: ${asked}).` }, undefined, s.studyInstanceUid);
+      }
+    }
+
+    const reasons = book.all;
+    const released = reasons.length > 0 && findingsMatchAccepted(reasons, this.options.acceptedFindings);
+    if (reasons.length > 0 && !released) return { decision: 'quarantine', reasons, fileErrors: [...fileErrors] };
+
+    const keep = new Set(matched.map((s) => s.studyInstanceUid));
+    return {
+      decision: 'import',
+      instances: facts
+        .filter((f) => keep.has(f.studyInstanceUid))
+        .map((f) => ({ path: f.path, sopInstanceUid: f.sopInstanceUid, studyInstanceUid: f.studyInstanceUid, size: f.size, identityDigest: f.digest })),
+      studies: matched,
+      excludedStudies: excluded,
+      missingExams: requestedExams.filter((e) => !matched.some((s) => examMatches(s, e))),
+      ...(released ? { releasedFindings: reasons } : {}),
+    };
+  }
+
+  private fileError(path: string, e: DicomFileError): void {
+    this.fileErrors.push({ path, code: e.code, message: e.message, retryable: e.retryable });
+  }
+}
+
+/**
+ * The DeliveryCheck over files on disk: reads every header (not the pixel data) synchronously, one file at a time,
+ * yielding to the event loop every few milliseconds, then decides.
  */
 export async function reconcileStudy(
   files: readonly string[],
@@ -238,151 +405,23 @@ export async function reconcileStudy(
   requestedExams: readonly RequestedExam[],
   options: ReconcileOptions,
 ): Promise<ReconcileResult> {
-  const book = new ReasonBook();
-  const fileErrors: FileErrorEntry[] = [];
-  const fileError = (path: string, e: DicomFileError) => fileErrors.push({ path, code: e.code, message: e.message, retryable: e.retryable });
-
-  if (options.pas === null) {
-    book.add({ code: 'PATIENT_NOT_ON_PAS', text: `PAS has no patient with S number ${expected.sNumber}; the patient must be registered on PAS before images are imported (guideline 2.7d).` });
-  } else {
-    comparePatients(expected, options.pas, book);
-  }
-  for (const e of options.mediaErrors ?? []) {
-    fileError(e.path ?? '', e);
-    book.add({ code: 'MEDIA_INCOMPLETE', text: `The media is incomplete or unreadable: ${e.message}.` }, e.path);
-  }
-  if (files.length === 0) book.add({ code: 'NO_INSTANCES', text: 'The delivery holds no DICOM instances.' });
-
-  // Pass 1: headers only, read synchronously one file at a time, yielding to the event loop every few milliseconds.
-  const facts: InstanceFacts[] = [];
-  const judgedIdentities = new Map<string, { identity: InstanceIdentity; findings: Finding[] }>();
+  const check = new DeliveryCheck(expected, requestedExams, options);
   let lastYield = Date.now();
   for (const path of files) {
     if (Date.now() - lastYield >= YIELD_EVERY_MS) {
       await new Promise((resolve) => setImmediate(resolve));
       lastYield = Date.now();
     }
-    const fact = ((): InstanceFacts | undefined => {
-      try {
-        const header = readDicomHeaderSync(path);
-        const problems = instanceProblems(header);
-        if (problems.length > 0) {
-          for (const p of problems) {
-            fileError(path, p.withPath(path));
-            book.add({ code: 'UNREADABLE_INSTANCE', text: `An instance is unfit for PACS (${p.code}): ${p.message}.` }, path, header.studyInstanceUid);
-          }
-          return undefined;
-        }
-        // Instances of one delivery nearly always state the same identity: judge each distinct statement once.
-        const raw = JSON.stringify([header.patient, header.textProblems]);
-        let judged = judgedIdentities.get(raw);
-        if (!judged) {
-          const identity = identityOf(header, { nhsIssuers: options.nhsIssuers, ourIssuer: options.ourIssuer });
-          const findings: Finding[] = identity.problems.map((p) => ({
-            code: p.kind === 'missing' ? 'MISSING_IDENTITY' : 'GARBLED_IDENTITY',
-            field: p.field,
-            text: `${p.detail}, so the patient cannot be identified from the images.`,
-          }));
-          findings.push(...compareIdentity(identity, expected, 'request', options.ourIssuer));
-          if (options.pas) findings.push(...compareIdentity(identity, options.pas, 'pas', options.ourIssuer));
-          judged = { identity, findings };
-          judgedIdentities.set(raw, judged);
-        }
-        return {
-          path,
-          size: header.fileSize,
-          sopInstanceUid: header.sopInstanceUid as string,
-          studyInstanceUid: header.studyInstanceUid as string,
-          modality: header.modality?.toUpperCase(),
-          rawStudyDate: header.studyDate,
-          studyDate: header.studyDate ? dicomDateToLocal(header.studyDate) : undefined,
-          identity: judged.identity,
-          findings: judged.findings,
-          digest: identityDigest(header),
-        };
-      } catch (err) {
-        const e = err instanceof DicomFileError ? err.withPath(path) : fromFsError(err, path);
-        fileError(path, e);
-        book.add({ code: 'UNREADABLE_INSTANCE', text: `An instance could not be read (${e.code}): ${e.message}.` }, path);
-        return undefined;
-      }
-    })();
-    if (fact) facts.push(fact);
-  }
-
-  // Identity: present, readable, one patient, the expected patient.
-  const keys = new Map<string, InstanceFacts>();
-  const seen = new Set<string>();
-  for (const f of facts) {
-    for (const finding of f.findings) book.add(finding, f.path, f.studyInstanceUid);
-    if (!keys.has(f.identity.key)) keys.set(f.identity.key, f);
-    if (seen.has(f.sopInstanceUid)) {
-      book.add({ code: 'DUPLICATE_INSTANCE', text: 'The same SOP Instance UID appears in more than one file.' }, f.path, f.studyInstanceUid);
+    let header: DicomHeader;
+    try {
+      header = readDicomHeaderSync(path);
+    } catch (err) {
+      check.addError(path, err);
+      continue;
     }
-    seen.add(f.sopInstanceUid);
+    check.addHeader(path, header);
   }
-  if (keys.size > 1) {
-    const described = [...keys.values()].slice(0, 5).map((f) => describeIdentity(f.identity));
-    book.add({
-      code: 'MULTIPLE_PATIENTS',
-      text: `The delivery holds ${keys.size} different patients: ${described.join(' | ')}${keys.size > 5 ? ' | ...' : ''}.`,
-    });
-  }
-
-  // Studies and exams.
-  const studies = new Map<string, StudySummary & { dates: Set<string>; facts: InstanceFacts[] }>();
-  for (const f of facts) {
-    let s = studies.get(f.studyInstanceUid);
-    if (!s) {
-      s = { studyInstanceUid: f.studyInstanceUid, modalities: [], instances: 0, bytes: 0, dates: new Set(), facts: [] };
-      studies.set(f.studyInstanceUid, s);
-    }
-    s.instances += 1;
-    s.bytes += f.size;
-    s.facts.push(f);
-    s.dates.add(f.rawStudyDate ?? '');
-    if (f.modality && !s.modalities.includes(f.modality)) s.modalities.push(f.modality);
-  }
-  const matched: StudySummary[] = [];
-  const excluded: StudySummary[] = [];
-  for (const s of studies.values()) {
-    if (s.dates.size > 1) {
-      book.add({ code: 'INCONSISTENT_STUDY', text: `The instances of one study disagree on its Study Date (${s.dates.size} different values).` }, undefined, s.studyInstanceUid);
-    }
-    const first = s.facts[0];
-    s.studyDate = first?.studyDate;
-    const summary: StudySummary = { studyInstanceUid: s.studyInstanceUid, studyDate: s.studyDate, modalities: s.modalities, instances: s.instances, bytes: s.bytes };
-    const exam = requestedExams.find((e) => examMatches(summary, e));
-    if (exam) matched.push({ ...summary, matchedExam: exam });
-    else excluded.push(summary);
-  }
-  const describeStudy = (s: StudySummary) => `${s.modalities.join('/') || 'no modality'} study dated ${s.studyDate ?? '(no valid Study Date)'}`;
-  const asked = requestedExams.map((e) => `${e.modality ?? 'any modality'} on ${e.date}`).join(', ') || 'nothing';
-  if (studies.size > 0 && matched.length === 0) {
-    for (const s of excluded) {
-      book.add({ code: 'STUDY_NOT_REQUESTED', text: `The ${describeStudy(s)} was not requested (requested: ${asked}).` }, undefined, s.studyInstanceUid);
-    }
-  } else if (options.unrequestedStudies === 'quarantine') {
-    for (const s of excluded) {
-      book.add({ code: 'STUDY_NOT_REQUESTED', text: `The ${describeStudy(s)} was not requested (requested: ${asked}).` }, undefined, s.studyInstanceUid);
-    }
-  }
-
-  const reasons = book.all;
-  const released = reasons.length > 0 && findingsMatchAccepted(reasons, options.acceptedFindings);
-  if (reasons.length > 0 && !released) return { decision: 'quarantine', reasons, fileErrors };
-
-  const keep = new Set(matched.map((s) => s.studyInstanceUid));
-  return {
-    decision: 'import',
-    instances: facts
-      .filter((f) => keep.has(f.studyInstanceUid))
-      .map((f) => ({ path: f.path, sopInstanceUid: f.sopInstanceUid, studyInstanceUid: f.studyInstanceUid, size: f.size, identityDigest: f.digest })),
-    studies: matched,
-    excludedStudies: excluded,
-    missingExams: requestedExams.filter((e) => !matched.some((s) => examMatches(s, e))),
-    ...(released ? { releasedFindings: reasons } : {}),
-  };
+  return check.decide();
 }
 
 function describeIdentity(id: InstanceIdentity): string {

@@ -28,6 +28,14 @@ export interface PacsCallContext {
 export interface RetrieveCallContext extends PacsCallContext {
   /** Called as each instance lands on disk (progress, and proof that parts are written as they arrive). */
   onInstance?: (instance: RetrievedInstance) => void;
+  /**
+   * Hand each instance small enough to hold in memory (a CT or MR slice: up to 2 MiB) to this callback instead of
+   * writing it to `folder`; the retrieve reads no further until the returned promise settles (backpressure), and a
+   * rejection fails the retrieve. Larger instances are still written to `folder` and reported through onInstance.
+   * Instances taken this way are counted in `takenInMemory`, not listed in `instances`. A client that cannot hand
+   * instances over in memory (DIMSE: C-MOVE lands files) ignores it and writes files as usual.
+   */
+  takeInMemory?: (part: Buffer) => Promise<void>;
 }
 
 /**
@@ -79,6 +87,8 @@ export interface RetrievedStudy {
   studyInstanceUid: string;
   folder: string;
   instances: RetrievedInstance[];
+  /** Instances handed to takeInMemory (not on disk). */
+  takenInMemory?: number;
   bytes: number;
 }
 

@@ -1,14 +1,14 @@
 import path from 'node:path';
-import fs from 'node:fs/promises';
 import { readCdContents } from '../../integrations/dicom';
 import { cdFolderOf, checkCdSource } from '../cdSource';
 import { notBefore } from '../calendarGate';
 import type { FlowDeps } from '../flowDeps';
-import { flowIdOf, type FlowRef } from '../flowRef';
+import type { FlowRef } from '../flowRef';
 import { addStep, isSuperseded } from '../flowSteps';
 import { importIntoPacs } from '../pacsImport';
 import { done, later, PermanentStepError, type StepOutcome } from '../stepOutcome';
 import { recordEngineOutcome } from './afterEngine';
+import { openWorkFolder } from '../workFolder';
 
 /**
  * CD import (Appendices 5 and 6): once approved and pointed at the disc's contents (a folder or a zip the worker can
@@ -31,15 +31,16 @@ export async function cdImportStep(ref: FlowRef, deps: FlowDeps): Promise<StepOu
   const source = await deps.flowState.getCdSource(ref.requestId);
   if (!source) return done('waiting for the analyst to point the request at the CD contents');
 
-  const workDir = path.resolve(deps.options.workDir, flowIdOf(ref).replace(/:/g, '~'));
+  // Per execution (workers/workFolder.ts): a stalled run re-run by BullMQ must not empty the first run's folder.
+  const work = await openWorkFolder(deps.options.workDir, ref);
   try {
-    const folder = await cdFolderOf(source, path.join(workDir, 'cd'));
+    const folder = await cdFolderOf(source, path.join(work.dir, 'cd'));
     const contents = await readCdContents(folder);
-    const result = await importIntoPacs(deps, ref, stored, contents.files, { outDir: path.join(workDir, 'out'), mediaErrors: contents.errors, sourceOrganisation: 'CD' });
+    const result = await importIntoPacs(deps, ref, stored, contents.files, { outDir: path.join(work.dir, 'out'), mediaErrors: contents.errors, sourceOrganisation: 'CD' });
     const recorded = await recordEngineOutcome(deps, ref, result, 'deliveredToPacs');
     if (recorded !== 'stored') return done(recorded);
   } finally {
-    await fs.rm(workDir, { recursive: true, force: true });
+    await work.release();
   }
   await addStep(deps, ref, 'ris.register', stored.lane);
   return done('stored in UHL PACS');

@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { isTerminal } from '../../domain';
 import type { IepTransaction } from '../../integrations/iep';
@@ -6,11 +5,12 @@ import { PacsStudyNotFoundError } from '../../integrations/pacs';
 import { advance } from '../advance';
 import { batchMayDownload } from '../calendarGate';
 import type { FlowDeps } from '../flowDeps';
-import { flowIdOf, type FlowRef } from '../flowRef';
+import type { FlowRef } from '../flowRef';
 import { addStep, sleep } from '../flowSteps';
-import { retrieveDelivery } from '../importPipeline';
+import { retrieveDelivery, type DeliverFn } from '../importPipeline';
 import { importDeliveryIntoPacs } from '../pacsImport';
 import { done, later, PermanentStepError, type StepOutcome } from '../stepOutcome';
+import { openWorkFolder } from '../workFolder';
 import { recordEngineOutcome } from './afterEngine';
 import { endUnsuccessfully } from './iepOutcomes';
 
@@ -31,7 +31,6 @@ export async function importDownloadStep(ref: FlowRef, deps: FlowDeps): Promise<
   if (!stored) return done('request gone');
   const { iepTransactionId } = await deps.flowState.get(ref);
   if (!iepTransactionId) throw new PermanentStepError('NO_IEP_TRANSACTION', `run ${ref.run} of request ${ref.requestId} has no IEP transaction`);
-  const workDir = path.resolve(deps.options.workDir, flowIdOf(ref).replace(/:/g, '~'));
   const ctx = stored.callRef ? { callRef: stored.callRef } : {};
 
   if (stored.status !== 'iepDelivered') {
@@ -51,30 +50,31 @@ export async function importDownloadStep(ref: FlowRef, deps: FlowDeps): Promise<
     if (downloading.outcome === 'refused' && downloading.status !== 'iepDownloading') return done(`request moved on: ${downloading.status}`);
     if (downloading.outcome === 'gone') return done('request gone');
 
-    await fs.rm(workDir, { recursive: true, force: true });
-    // Nothing reaches PACS before every instance has been checked (workers/importPipeline.ts).
-    const retrieve = retrieveDelivery(deps.gateway, tx.studies.map((s) => s.studyInstanceUid), path.join(workDir, 'in'), ctx);
-    const deliver = (landed: (file: string) => void) =>
-      retrieve(landed).catch((err: unknown) => {
-        // IEP says Delivered, yet the gateway does not hold it (yet): its C-STORE may still be landing. Retried; when
-        // attempts run out the analysts are told.
-        if (err instanceof PacsStudyNotFoundError) throw Object.assign(new Error('the IEP gateway does not hold a delivered study yet'), { retryable: true });
-        throw err;
-      });
-    const result = await importDeliveryIntoPacs(deps, ref, stored, deliver, { outDir: path.join(workDir, 'out'), ...(stored.organisation ? { sourceOrganisation: stored.organisation } : {}) });
-    const recorded = await recordEngineOutcome(deps, ref, result, 'iepDelivered');
-    // A quarantined study stays on the gateway for the analyst; only the work folder goes.
-    if (recorded !== 'stored') {
-      await fs.rm(workDir, { recursive: true, force: true });
-      return done(recorded === 'quarantined' ? 'quarantined' : 'request moved on');
+    const work = await openWorkFolder(deps.options.workDir, ref);
+    let recorded: Awaited<ReturnType<typeof recordEngineOutcome>>;
+    try {
+      // Nothing reaches PACS before every instance has been checked (workers/importPipeline.ts).
+      const retrieve = retrieveDelivery(deps.gateway, tx.studies.map((s) => s.studyInstanceUid), path.join(work.dir, 'in'), ctx);
+      const deliver: DeliverFn = (landed, take) =>
+        retrieve(landed, take).catch((err: unknown) => {
+          // IEP says Delivered, yet the gateway does not hold it (yet): its C-STORE may still be landing. Retried; when
+          // attempts run out the analysts are told.
+          if (err instanceof PacsStudyNotFoundError) throw Object.assign(new Error('the IEP gateway does not hold a delivered study yet'), { retryable: true });
+          throw err;
+        });
+      const result = await importDeliveryIntoPacs(deps, ref, stored, deliver, { outDir: path.join(work.dir, 'out'), ...(stored.organisation ? { sourceOrganisation: stored.organisation } : {}) });
+      recorded = await recordEngineOutcome(deps, ref, result, 'iepDelivered');
+    } finally {
+      // A quarantined study stays on the gateway for the analyst; only the work folder goes.
+      await work.release();
     }
+    if (recorded !== 'stored') return done(recorded === 'quarantined' ? 'quarantined' : 'request moved on');
     for (const study of tx.studies) await deps.gatewayStudies.remove(study.studyInstanceUid);
   } else {
     // A crash between "stored" and the clean-up: finish the clean-up.
     const tx = await deps.iep.getTransaction(iepTransactionId, ctx);
     for (const study of tx.studies) await deps.gatewayStudies.remove(study.studyInstanceUid);
   }
-  await fs.rm(workDir, { recursive: true, force: true });
   await addStep(deps, ref, 'ris.register', stored.lane);
   return done('stored in UHL PACS');
 }

@@ -62,6 +62,7 @@ export class DicomWebPacsClient implements PacsClient {
       idleTimeoutMs: this.idleTimeoutMs,
       call: ctx,
       onInstance: call.onInstance,
+      takeInMemory: call.takeInMemory,
     });
   }
 

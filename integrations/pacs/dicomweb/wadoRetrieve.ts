@@ -28,6 +28,7 @@ export interface WadoOptions {
   idleTimeoutMs: number;
   call: PacsErrorContext;
   onInstance?: (instance: RetrievedInstance) => void;
+  takeInMemory?: (part: Buffer) => Promise<void>;
 }
 
 /** PS3.18 8.7.3.3.2 Accept for Part 10 instances in their stored transfer syntax. */
@@ -68,7 +69,7 @@ export async function wadoRetrieveStudy(
     throw new PacsMalformedResponseError('retrieve answer parts are not application/dicom', ctx);
   }
 
-  const sink = new PartSink(folder, ctx, opts.onInstance);
+  const sink = new PartSink(folder, ctx, opts.onInstance, opts.takeInMemory);
   try {
     const splitter = new MultipartSplitter(boundary);
     try {
@@ -93,12 +94,13 @@ export async function wadoRetrieveStudy(
     }
     throw err;
   }
-  if (sink.instances.length === 0) throw new PacsStudyNotFoundError(ctx);
+  if (sink.instances.length === 0 && sink.takenInMemory === 0) throw new PacsStudyNotFoundError(ctx);
   return {
     studyInstanceUid: studyUid,
     folder,
     instances: sink.instances,
-    bytes: sink.instances.reduce((n, i) => n + i.bytes, 0),
+    ...(opts.takeInMemory ? { takenInMemory: sink.takenInMemory } : {}),
+    bytes: sink.instances.reduce((n, i) => n + i.bytes, 0) + sink.takenBytes,
   };
 }
 
@@ -142,11 +144,15 @@ class PartSink {
   private finishError?: unknown;
   private readonly tag = randomUUID().slice(0, 8);
   private seq = 0;
+  /** Parts handed over in memory, and their bytes. */
+  takenInMemory = 0;
+  takenBytes = 0;
 
   constructor(
     private readonly folder: string,
     private readonly ctx: PacsErrorContext,
     private readonly onInstance?: (instance: RetrievedInstance) => void,
+    private readonly takeInMemory?: (part: Buffer) => Promise<void>,
   ) {}
 
   async handle(event: ReturnType<MultipartSplitter['push']>[number]): Promise<void> {
@@ -231,6 +237,17 @@ class PartSink {
     if (!c) return;
     if (c.spill?.failed) throw c.spill.failed;
     this.current = undefined;
+    if (this.takeInMemory && !c.spill) {
+      // Held whole already: hand it over instead of a write, a rename and the caller's read back.
+      const meta = parsePartTenMeta(headOf(c.chunks));
+      if (!meta || !/^[0-9.]{1,64}$/.test(meta.sopInstanceUid)) throw new PacsMalformedResponseError(`part ${c.seq} is not a DICOM Part 10 instance`, this.ctx);
+      const bytes = c.chunks.length === 1 ? (c.chunks[0] as Buffer) : Buffer.concat(c.chunks, c.bytes);
+      this.finished.push(undefined);
+      this.takenInMemory += 1;
+      this.takenBytes += c.bytes;
+      await this.takeInMemory(bytes);
+      return;
+    }
     c.spill?.stream.end();
     const index = this.finished.length;
     this.finished.push(undefined);

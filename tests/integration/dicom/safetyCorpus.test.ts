@@ -19,7 +19,9 @@ import {
 } from '../../../integrations/dicom';
 import { bufferSource } from '../../../integrations/dicom/byteSource';
 import type { GenerateStudyOptions, SyntheticPatient } from '../../../sandbox/dicom-generator/generateStudy';
-import { filesUnder, importOptions, makeTemp, NHS, OUR_ISSUER, removeTemp, smallStudy } from '../../unit/dicom/dicomTestKit';
+import type { PacsClient } from '../../../integrations/pacs';
+import { importDelivery, type DeliverFn } from '../../../workers/importPipeline';
+import { filesUnder, importOptions, makeTemp, NHS, OUR_ISSUER, removeTemp, rewriteFor, smallStudy } from '../../unit/dicom/dicomTestKit';
 import { blockOf, dcmdump, dcmtk, topLevel } from './dcmtkTools';
 
 /** Two synthetic patients, so defects are seeded against more than one identity. */
@@ -167,6 +169,62 @@ describe('safety corpus: every seeded defect is quarantined and nothing is writt
 
   afterAll(() => {
     console.log(`safety corpus: ${cases.length} defective deliveries, ${quarantined} quarantined, ${written} files written`);
+  });
+});
+
+/**
+ * The same corpus through the worker's own pipeline (workers/importPipeline.ts importDelivery, as the import and CD
+ * steps run it), with a PACS that records every store call: each delivery arrives as files (a CD, a DIMSE retrieve)
+ * and handed over in memory (a WADO-RS retrieve from the IEP gateway), and PACS is never called.
+ */
+describe('safety corpus through the import pipeline: held, and PACS is never called', () => {
+  const cases = DEFECTS.flatMap(([name, code, build]) =>
+    PATIENTS.map((p, i) => ({ name: `${name} (${p.expected.sNumber}, ${SYNTAXES[i]})`, code, build, p, syntax: SYNTAXES[i] as (typeof SYNTAXES)[number] })),
+  );
+  const storeCalls: string[][] = [];
+  const pacs: Pick<PacsClient, 'storeFiles'> = {
+    async storeFiles(files) {
+      storeCalls.push([...files]);
+      return { stored: [], failed: [], bytes: 0 };
+    },
+  };
+  let held = 0;
+
+  test.each(cases.flatMap((c, i) => (['files', 'memory'] as const).map((how) => [i, how, c.name, c] as const)))('#%i (%s) %s', async (i, how, _name, c) => {
+    const dir = path.join(root, `pipeline-${how}-${i}`);
+    const outDir = path.join(root, `pipeline-out-${how}-${i}`);
+    const delivery = await c.build(dir, c.p, { patient: c.p.sender, syntax: c.syntax });
+    const { pas, mediaErrors, nhsIssuers, unrequestedStudies } = importOptions(outDir, { pas: c.p.expected, ...delivery.options });
+    const deliver: DeliverFn = async (_landed, take) => {
+      if (how === 'files') return delivery.files;
+      for (const f of delivery.files) await take(fs.readFileSync(f), path.basename(f));
+      return [];
+    };
+    const result = await importDelivery(
+      {
+        expected: c.p.expected,
+        requestedExams: delivery.exams ?? EXAMS,
+        reconcile: { pas, ourIssuer: OUR_ISSUER, ...(mediaErrors ? { mediaErrors } : {}), ...(nhsIssuers ? { nhsIssuers } : {}), ...(unrequestedStudies ? { unrequestedStudies } : {}) },
+        rewrite: rewriteFor({ sNumber: c.p.expected.sNumber }),
+        outDir,
+      },
+      deliver,
+      pacs,
+    );
+    expect(result.decision.decision).toBe('quarantine');
+    if (result.decision.decision !== 'quarantine') return;
+    held += 1;
+    expect(logSafeReasons(result.decision.reasons).map((r) => r.code)).toContain(c.code);
+    expect(filesUnder(outDir)).toEqual([]);
+  });
+
+  test('every delivery was held and PACS was never called', () => {
+    expect(held).toBe(cases.length * 2);
+    expect(storeCalls).toEqual([]);
+  });
+
+  afterAll(() => {
+    console.log(`safety corpus through the import pipeline: ${cases.length * 2} deliveries (files and in memory), ${held} held, ${storeCalls.length} PACS store calls`);
   });
 });
 

@@ -111,3 +111,57 @@ describe('memory while a ~100 MB study is stored and retrieved on the real Ortha
     expect(growth).toBeLessThan(48 * 1024 * 1024);
   });
 });
+
+describe('WADO-RS instances handed over in memory (takeInMemory, the import pipeline)', () => {
+  let small: TestStudy;
+  let multiFrame: TestStudy;
+  let web: DicomWebPacsClient;
+  beforeAll(async () => {
+    small = makeStudy('inmemory', { instances: 6 });
+    // One instance of 1600x1600x16 bit (~5 MB): above the 2 MiB a part may be held in memory.
+    multiFrame = makeStudy('toobig', { instances: 1, rows: 1600, cols: 1600 });
+    web = new DicomWebPacsClient({ kind: 'dicomweb', baseUrl: uhlOrthanc().dicomWebUrl });
+    expect((await web.storeFiles([...small.files, ...multiFrame.files])).stored).toHaveLength(7);
+  });
+  afterAll(async () => {
+    await web.close();
+  });
+
+  it('each slice arrives as the bytes Orthanc holds, and nothing is written to the folder', async () => {
+    const folder = outFolder(small, 'memory');
+    const taken: Buffer[] = [];
+    const got = await web.retrieveStudy(small.studyInstanceUid, folder, {
+      takeInMemory: async (bytes) => {
+        taken.push(bytes);
+      },
+    });
+    expect(got.instances).toEqual([]);
+    expect(got.takenInMemory).toBe(6);
+    expect(got.bytes).toBe(small.bytes);
+    // Orthanc answers with the instances as stored (transfer-syntax=*): byte for byte what was sent.
+    const originals = new Set(small.files.map((f) => fs.readFileSync(f).toString('base64')));
+    for (const b of taken) expect(originals.has(b.toString('base64'))).toBe(true);
+    expect(fs.readdirSync(folder).filter((f) => !f.startsWith('.'))).toEqual([]);
+  });
+
+  it('an instance too big to hold still lands as a file, reported through onInstance', async () => {
+    const folder = outFolder(multiFrame, 'memory');
+    const landed: string[] = [];
+    const take = jest.fn(async () => undefined);
+    const got = await web.retrieveStudy(multiFrame.studyInstanceUid, folder, { takeInMemory: take, onInstance: (i) => landed.push(i.file) });
+    expect(take).not.toHaveBeenCalled();
+    expect(got.instances.map((i) => i.sopInstanceUid)).toEqual(multiFrame.sopInstanceUids);
+    expect(landed).toEqual([path.join(folder, `${multiFrame.sopInstanceUids[0]}.dcm`)]);
+    expect(fs.readFileSync(landed[0]!).equals(fs.readFileSync(multiFrame.files[0]!))).toBe(true);
+  });
+
+  it('a failing taker fails the retrieve (the pipeline stops the download)', async () => {
+    await expect(
+      web.retrieveStudy(small.studyInstanceUid, outFolder(small, 'refused'), {
+        takeInMemory: async () => {
+          throw new Error('the import was stopped');
+        },
+      }),
+    ).rejects.toThrow();
+  });
+});

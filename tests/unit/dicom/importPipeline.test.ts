@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DicomRewriteConfigError, readDicomHeader } from '../../../integrations/dicom';
 import type { PacsClient, StoreOutcome } from '../../../integrations/pacs';
-import { importDelivery, type DeliveryImportSettings } from '../../../workers/importPipeline';
+import { importDelivery, type DeliverFn, type DeliveryImportSettings } from '../../../workers/importPipeline';
 import { EXPECTED, filesUnder, makeTemp, NHS, OUR_ISSUER, reconcileOptions, removeTemp, REQUESTED, rewriteFor, SENDER, smallStudy } from './dicomTestKit';
 
 /**
@@ -41,28 +41,36 @@ function settingsFor(outDir: string, overrides: Partial<DeliveryImportSettings> 
   return { expected: EXPECTED, requestedExams: REQUESTED, reconcile: reconcileOptions(), rewrite: rewriteFor(), outDir, ...overrides };
 }
 
-/** A delivery that announces each file as it "lands", one event-loop turn apart, like a streamed retrieve. */
-function arriving(files: readonly string[]) {
-  return async (landed: (file: string) => void): Promise<string[]> => {
+type Arrival = 'files' | 'memory';
+
+/**
+ * A delivery that announces each instance as it "lands", one event-loop turn apart, like a streamed retrieve: as a
+ * file (a DIMSE retrieve, a big instance) or handed over in memory (a WADO-RS part), in which case no file is returned.
+ */
+function arriving(files: readonly string[], how: Arrival = 'files'): DeliverFn {
+  return async (landed, take) => {
     for (const f of files) {
-      landed(f);
+      if (how === 'memory') await take(fs.readFileSync(f), `in memory: ${path.basename(f)}`);
+      else landed(f);
       await new Promise((resolve) => setImmediate(resolve));
     }
-    return [...files];
+    return how === 'memory' ? [] : [...files];
   };
 }
 
 describe.each([
-  ['rewrite once the delivery is in (default)', false],
-  ['rewrite as each instance lands', true],
-])('importDelivery, %s', (_name, rewriteAsTheyLand) => {
+  ['files, rewritten once the delivery is in (default)', false, 'files'],
+  ['files, rewritten as each lands', true, 'files'],
+  ['instances handed over in memory', false, 'memory'],
+] as const)('importDelivery, %s', (_name, rewriteAsTheyLand, how) => {
   const settings = (outDir: string, overrides: Partial<DeliveryImportSettings> = {}) => settingsFor(outDir, { rewriteAsTheyLand, ...overrides });
+  const arriving_ = (files: readonly string[]) => arriving(files, how);
 
   test('the expected patient: every instance rewritten with the S number, then sent once, all together', async () => {
     const { base, outDir } = fresh();
     const s = smallStudy(path.join(base, 'in'), { instances: 6 });
     const pacs = recordingPacs();
-    const r = await importDelivery(settings(outDir), arriving(s.files), pacs);
+    const r = await importDelivery(settings(outDir), arriving_(s.files), pacs);
     expect('stored' in r).toBe(true);
     expect(r.decision.decision).toBe('import');
     expect(pacs.calls).toHaveLength(1);
@@ -93,7 +101,7 @@ describe.each([
     });
     const pacs = recordingPacs();
     // The stranger arrives last, after the others have been rewritten.
-    const r = await importDelivery(settings(outDir), arriving([...good.files, ...other.files]), pacs);
+    const r = await importDelivery(settings(outDir), arriving_([...good.files, ...other.files]), pacs);
     expect(r.decision.decision).toBe('quarantine');
     if (r.decision.decision !== 'quarantine') return;
     expect(r.decision.reasons.map((x) => x.code)).toEqual(expect.arrayContaining(['PATIENT_NAME_MISMATCH', 'NHS_NUMBER_MISMATCH', 'MULTIPLE_PATIENTS']));
@@ -129,7 +137,7 @@ describe.each([
     const wanted = smallStudy(path.join(base, 'in', 'a'), { instances: 2 });
     const extra = smallStudy(path.join(base, 'in', 'b'), { instances: 2, studyDate: '2025-12-01' });
     const pacs = recordingPacs();
-    const r = await importDelivery(settings(outDir, { reconcile: reconcileOptions({ ourIssuer: OUR_ISSUER }) }), arriving([...extra.files, ...wanted.files]), pacs);
+    const r = await importDelivery(settings(outDir, { reconcile: reconcileOptions({ ourIssuer: OUR_ISSUER }) }), arriving_([...extra.files, ...wanted.files]), pacs);
     expect('stored' in r).toBe(true);
     if (!('stored' in r)) return;
     expect(r.decision.excludedStudies.map((x) => x.studyInstanceUid)).toEqual([extra.studyInstanceUid]);
@@ -138,29 +146,51 @@ describe.each([
   });
 });
 
-describe('importDelivery ties each rewritten file to the check', () => {
-  test('a file replaced after its rewrite is not sent: the check and the rewrite must have read the same header', async () => {
+describe('importDelivery reads each instance once: the check judges the header the rewrite is made from', () => {
+  test('a file replaced after its rewrite changes nothing: what is sent is what was checked', async () => {
     const { base, outDir } = fresh();
     const s = smallStudy(path.join(base, 'in'), { instances: 3 });
-    // Same patient, same study, but another instance: it passes the check on its own.
+    // Same patient, same study, but another instance.
     const swap = smallStudy(path.join(base, 'swap'), { instances: 1, studyInstanceUid: s.studyInstanceUid });
     const victim = s.files[0] as string;
+    const before = await Promise.all(s.files.map((f) => readDicomHeader(f)));
     const pacs = recordingPacs();
     const r = await importDelivery(
       settingsFor(outDir, { rewriteAsTheyLand: true }),
       async (landed) => {
         landed(victim);
-        // Wait until the victim has been rewritten, then change it under the pipeline.
+        // Wait until the victim has been checked and rewritten, then change it under the pipeline.
         for (let i = 0; i < 500 && filesUnder(outDir).filter((f) => f.endsWith('.dcm')).length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
         fs.copyFileSync(swap.files[0] as string, victim);
         return [...s.files];
       },
       pacs,
     );
+    expect(r.decision.decision).toBe('import');
+    expect(r.files).toBe(3);
+    const sent = await Promise.all((pacs.calls[0]?.files ?? []).map((f) => readDicomHeader(f)));
+    // The original three instances (the one the check saw for the victim), never the swapped-in one.
+    expect(sent.map((h) => h.sopInstanceUid).sort()).toEqual(before.map((h) => h.sopInstanceUid).sort());
+    expect(sent.map((h) => h.sopInstanceUid)).not.toContain(swap.sopInstanceUids[0]);
+  });
+
+  test('bytes that are not DICOM, handed over in memory, hold the delivery with a per-instance error naming it', async () => {
+    const { base, outDir } = fresh();
+    const s = smallStudy(path.join(base, 'in'), { instances: 2 });
+    const pacs = recordingPacs();
+    const r = await importDelivery(
+      settingsFor(outDir),
+      async (_landed, take) => {
+        for (const f of s.files) await take(fs.readFileSync(f), path.basename(f));
+        await take(Buffer.from('this is not a DICOM file, but a part the gateway sent anyway'), 'study X, instance 3 as received');
+        return [];
+      },
+      pacs,
+    );
     expect(r.decision.decision).toBe('quarantine');
     if (r.decision.decision !== 'quarantine') return;
-    expect(r.decision.reasons.map((x) => x.code)).toEqual(['FIX_UP_FAILED']);
-    expect(r.decision.fileErrors).toEqual([expect.objectContaining({ path: victim, code: 'IDENTITY_CHANGED' })]);
+    expect(r.decision.reasons.map((x) => x.code)).toEqual(['UNREADABLE_INSTANCE']);
+    expect(r.decision.fileErrors).toEqual([expect.objectContaining({ path: 'study X, instance 3 as received' })]);
     expect(pacs.calls).toHaveLength(0);
     expect(filesUnder(outDir)).toEqual([]);
   });

@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openWorkFolder, STALE_EXECUTION_MS } from '../../../workers/workFolder';
+
+/**
+ * workers/workFolder.ts: each execution of an import step works in its own folder, so a job BullMQ runs a second
+ * time while the first run still works cannot empty the first run's files (the cause of a spurious FIX_UP_FAILED
+ * quarantine seen once on CI).
+ */
+let root: string;
+beforeEach(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'itb-workfolder-'));
+});
+afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+const ref = { requestId: 'req:abc', run: 1 };
+
+test('two executions of the same flow get separate folders; releasing one leaves the other intact', async () => {
+  const first = await openWorkFolder(root, ref);
+  const second = await openWorkFolder(root, ref);
+  expect(first.dir).not.toBe(second.dir);
+  expect(path.dirname(first.dir)).toBe(path.dirname(second.dir));
+  // The flow's folder is named by the flow id (":" spelt "~" as in job ids).
+  expect(path.basename(path.dirname(first.dir))).toBe('req~abc.r1');
+  fs.writeFileSync(path.join(first.dir, '1.dcm'), 'first run output');
+  await second.release();
+  expect(fs.readFileSync(path.join(first.dir, '1.dcm'), 'utf8')).toBe('first run output');
+  await first.release();
+  // The last one out removes the flow's folder too.
+  expect(fs.existsSync(path.dirname(first.dir))).toBe(false);
+});
+
+test("a crashed execution's leftovers are removed by the next execution once stale, never while fresh", async () => {
+  const crashed = await openWorkFolder(root, ref);
+  fs.writeFileSync(path.join(crashed.dir, 'half.dcm.partial'), 'x');
+  const fresh = await openWorkFolder(root, ref);
+  expect(fs.existsSync(crashed.dir)).toBe(true);
+  const old = (Date.now() - STALE_EXECUTION_MS - 60_000) / 1000;
+  fs.utimesSync(crashed.dir, old, old);
+  const next = await openWorkFolder(root, ref);
+  expect(fs.existsSync(crashed.dir)).toBe(false);
+  expect(fs.existsSync(fresh.dir)).toBe(true);
+  await fresh.release();
+  await next.release();
+  expect(fs.readdirSync(root)).toEqual([]);
+});
