@@ -7,6 +7,12 @@
  * bot in its own process (bench/botServerChild.ts: bot/app.ts startBot in sandbox mode with the local service desk on
  * the same Redis, plus the do-nothing restify baseline).
  *
+ * The service desk is set up as in a live deployment: SERVICE_DESK_CHANNEL_ID names the analysts' channel, and before
+ * the timed levels one analyst message in that channel lets the bot keep the channel's conversation reference, so each
+ * submission's approval card (a durable BullMQ notify job, after the acknowledgement) is delivered to the connector
+ * once, as in the long-lived bot's steady state. (Without it every approval notice found no channel and was retried
+ * with back-off, 8 attempts, which a live bot never does once the channel has spoken.)
+ *
  * Each submitter is its own Teams user in its own personal chat, and sends valid import forms (Action.Submit,
  * `value.verb = submitImport`) for the demo patient registered on PAS, each from a distinct card with a distinct
  * activity id and formId, one after another (closed loop: the next after the acknowledgement). A submission's
@@ -17,7 +23,10 @@
  *
  * Targets (issue 10, 2 cores): p99 < 200 ms at 20 concurrent submitters; 0 errors at 100.
  * Environment: BENCH_BOT_LEVELS=1,20,100; BENCH_BOT_MIN_SUBMISSIONS=200 per level (at least 3 per submitter);
- * BENCH_BOT_CPU_PROF=<dir> writes a V8 CPU profile of the bot process there.
+ * BENCH_BOT_NO_NOTIFY=1 (diagnosis only) leaves the notify worker out of the bot process (bench/botServerChild.ts);
+ * BENCH_BOT_CPU_PROF=<dir> writes a V8 CPU profile of the bot process there; BENCH_BOT_MONITOR=<file> writes Redis
+ * MONITOR (every command the bot's clients send, in order) during the timed bot levels there. The results carry the
+ * Redis commands per submission by name (INFO commandstats), to see which round trips a submission costs.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -96,6 +105,33 @@ class AckConnector {
   }
 }
 
+/** The analysts' channel in the bench's Teams tenant (what SERVICE_DESK_CHANNEL_ID names in a deployment). */
+const DESK_CHANNEL_ID = '19:bench-service-desk@thread.tacv2';
+const DESK_ANALYST_AAD = '00000000-0000-4000-8000-00000000a001';
+
+/**
+ * One analyst message ("help") in the service-desk channel: the bot keeps that channel's conversation reference
+ * (bot/conversationCapture.ts), as it does when the desk first talks to it. Resolves when the bot answered the POST.
+ */
+async function openDeskChannel(botUrl: string, serviceUrl: string): Promise<void> {
+  const activity = {
+    type: 'message',
+    id: 'bench-desk-hello',
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl,
+    from: { id: '29:bench-analyst', name: 'Bench Analyst', aadObjectId: DESK_ANALYST_AAD },
+    conversation: { conversationType: 'channel', isGroup: true, tenantId: DEMO_TENANT_ID, id: `${DESK_CHANNEL_ID};messageid=bench-desk-hello` },
+    recipient: { id: '28:00000000-0000-0000-0000-0000000b0701', name: 'Imaging Transfer Bot' },
+    channelData: { tenant: { id: DEMO_TENANT_ID }, channel: { id: DESK_CHANNEL_ID }, team: { id: '19:bench-desk-team@thread.tacv2' } },
+    locale: 'en-GB',
+    text: 'help',
+  };
+  const res = await fetch(`${botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`bench bot: the desk channel's first message answered ${res.status}`);
+}
+
 const patient = DEMO_PATIENTS.find((p) => p.key === 'ameliaHartwell');
 if (!patient?.nhsNumber) throw new Error('bench bot: demo patient ameliaHartwell is missing');
 
@@ -162,6 +198,8 @@ interface LevelResult {
   perSecond: number;
   /** Redis commands (all clients: the bot's store, desk, queues) per submission, from INFO commandstats. */
   redisCommandsPerSubmission?: number;
+  /** The same, by command name. */
+  redisCommandsByName?: Record<string, number>;
   /** CPU ms the bot process (or, for the baseline, the same process's no-op route) used per submission. */
   cpuMsPerSubmission?: number;
 }
@@ -262,12 +300,45 @@ function cpuMsOf(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SEC;
 }
 
-/** Commands the Redis server has run so far (sum of INFO commandstats calls; the INFO itself counts one). */
-async function redisCalls(admin: Redis): Promise<number> {
+/** Commands the Redis server has run so far, by name (INFO commandstats calls; the INFO itself counts one). */
+async function redisCallsByName(admin: Redis): Promise<Map<string, number>> {
   const info = await admin.info('commandstats');
+  const byName = new Map<string, number>();
+  for (const m of info.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)) byName.set(m[1] as string, Number(m[2]));
+  return byName;
+}
+
+function total(byName: ReadonlyMap<string, number>): number {
   let n = 0;
-  for (const m of info.matchAll(/calls=(\d+)/g)) n += Number(m[1]);
+  for (const v of byName.values()) n += v;
   return n;
+}
+
+/** Commands per submission by name between two commandstats readings, biggest first (the second INFO excluded). */
+function perSubmissionByName(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>, submissions: number): Record<string, number> {
+  const out: Array<[string, number]> = [];
+  for (const [name, n] of after) {
+    const d = n - (before.get(name) ?? 0) - (name === 'info' ? 1 : 0);
+    if (d > 0) out.push([name, Number((d / submissions).toFixed(2))]);
+  }
+  return Object.fromEntries(out.sort((a, b) => b[1] - a[1]));
+}
+
+/** Redis MONITOR to a file (one line per command, with its arguments), until stop(). */
+async function startMonitor(url: string, file: string): Promise<{ stop: () => Promise<void> }> {
+  const client = new Redis(url, { maxRetriesPerRequest: 1 });
+  const out = fs.createWriteStream(file);
+  const monitor = await client.monitor();
+  let open = true;
+  monitor.on('monitor', (time: string, args: string[]) => open && out.write(`${time} ${args.map((a) => (a.length > 60 ? `${a.slice(0, 60)}...` : a)).join(' ')}\n`));
+  return {
+    stop: async () => {
+      open = false;
+      monitor.disconnect();
+      client.disconnect();
+      await new Promise((r) => out.end(r));
+    },
+  };
 }
 
 /** Peak resident set size of a live process (VmHWM), in MB. */
@@ -304,24 +375,31 @@ export async function runBotBench(): Promise<BotBenchResult> {
       PAS_FHIR_BASE_URL: pas.baseUrl,
       PAS_S_NUMBER_SYSTEM: SANDBOX_S_NUMBER_SYSTEM,
       ALLOWED_TENANT_ID: DEMO_TENANT_ID,
+      SERVICE_DESK_CHANNEL_ID: DESK_CHANNEL_ID,
+      APPROVER_AAD_OBJECT_IDS: DESK_ANALYST_AAD,
     });
+    await openDeskChannel(bot.botUrl, serviceUrl);
     // Warm-up (untimed): JIT, connection pools, the first Redis scripts; and proof a submission is acknowledged.
     const warm = await runLevel('bot', bot.botUrl, connector, serviceUrl, 1, 10, 'warm');
     if (warm.errors > 0) throw new Error(`bot warm-up: ${JSON.stringify(warm.errorKinds)} (bot stderr: ${bot.stderr().slice(0, 800)})`);
     await runLevel('baseline', bot.baselineUrl, connector, serviceUrl, 1, 10, 'warm');
 
+    const monitor = process.env.BENCH_BOT_MONITOR ? await startMonitor(redis.urls.redis ?? '', process.env.BENCH_BOT_MONITOR) : undefined;
     const results: BotBenchResult['levels'] = [];
     for (const c of levels) {
       const per = Math.max(3, Math.ceil(minSubmissions / c));
       const baseline = await runLevel('baseline', bot.baselineUrl, connector, serviceUrl, c, per, 'base');
       const cpuBefore = cpuMsOf(bot.child.pid!);
-      const callsBefore = await redisCalls(redisAdmin);
+      const callsBefore = await redisCallsByName(redisAdmin);
       const botRun = await runLevel('bot', bot.botUrl, connector, serviceUrl, c, per, 'bot');
       botRun.cpuMsPerSubmission = (cpuMsOf(bot.child.pid!) - cpuBefore) / botRun.submissions;
-      botRun.redisCommandsPerSubmission = ((await redisCalls(redisAdmin)) - callsBefore - 1) / botRun.submissions;
+      const callsAfter = await redisCallsByName(redisAdmin);
+      botRun.redisCommandsPerSubmission = (total(callsAfter) - total(callsBefore) - 1) / botRun.submissions;
+      botRun.redisCommandsByName = perSubmissionByName(callsBefore, callsAfter, botRun.submissions);
       results.push({ concurrency: c, bot: botRun, baseline });
       process.stderr.write(`  ${c} submitters: bot p99 ${botRun.p99Ms.toFixed(0)} ms (${botRun.errors} errors), baseline p99 ${baseline.p99Ms.toFixed(1)} ms\n`);
     }
+    await monitor?.stop();
     const botPeakRssMb = peakRssMb(bot.child.pid!);
 
     const rows: Array<Array<string | number>> = [['submitters', 'target', 'submissions', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'per s', 'p99 vs baseline', 'bot CPU ms each', 'Redis cmds each']];

@@ -7,6 +7,8 @@
  * writing the lines is kept, the terminal is not flooded), and beside it the baseline: a restify server with the same
  * body parser and a POST /api/messages that does nothing. Prints one JSON line { botUrl, baselineUrl }, then runs
  * until SIGTERM, when it closes the bot gracefully and exits.
+ * BENCH_BOT_NO_NOTIFY=1 (diagnosis only, never for quoted figures) starts the bot without its notify worker, to tell
+ * the acknowledgement path's CPU from the approval cards' that follow it.
  */
 import pino from 'pino';
 import restify from 'restify';
@@ -17,7 +19,7 @@ import { createLogger } from '../config/logger';
 async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, ITB_MODE: 'sandbox', BOT_HOST: '127.0.0.1', BOT_PORT: '0', LOG_LEVEL: 'info' });
   const logger = createLogger({ level: config.logLevel, name: 'itb-bot' }, pino.destination({ dest: '/dev/null', sync: false }));
-  const bot = await startBot(config, logger, { port: 0 });
+  const bot = await startBot(config, logger, { port: 0, ...(process.env.BENCH_BOT_NO_NOTIFY ? { conversation: { notifyWorker: false } } : {}) });
 
   const baseline = restify.createServer({ name: 'bench-baseline', handleUncaughtExceptions: false });
   baseline.use(restify.plugins.bodyParser({ maxBodySize: config.bot.maxBodyBytes, mapParams: false, mapFiles: false }));
