@@ -8,14 +8,16 @@
  * every run so both contenders store new instances:
  * - ours: bench/importChild.ts in a fresh child that first runs the same path on a small warm-up study (a long-lived
  *   worker's steady state): workers/importPipeline.ts importDelivery, as the import step runs it: WADO-RS retrieve
- *   streamed to disk, then the identity check of every instance alongside the rewrite, then STOW-RS to UHL; product functions with their default settings; timed inside the child, stage by stage;
+ *   with each instance checked and rewritten as it lands (in memory), the decision over the whole delivery, then
+ *   STOW-RS to UHL; product functions with their default settings; timed inside the child, stage by stage;
  * - storescu: `storescu +sd +r` of the generated files to UHL's Orthanc with TCP_NODELAY=1, process wall time.
  * After each run UHL's Orthanc must hold every instance of the study, or the run is an error.
  * Throughput is study bytes over time; medians are reported. Peak RSS is each child's own (GNU time).
  *
  * Target (issue 5): ours >= 90% of storescu's throughput. ours moves the bytes three times (download, rewrite,
- * upload) where storescu sends once; the rewrite overlaps the check, and the upload cannot start before the check has
- * seen every instance (safety first), so the stage table shows retrieve, check + rewrite, and STOW-RS.
+ * upload) where storescu sends once; the check and the rewrite overlap the download, and the upload cannot start
+ * before the check has seen every instance (safety first), so the stage table shows retrieve + check + rewrite, the
+ * decision (with the last rewrites), and STOW-RS.
  * Environment: BENCH_IMPORT_INSTANCES=300,3000, BENCH_IMPORT_ROUNDS (default 3 for <= 1,000 instances, else 1).
  */
 import fs from 'node:fs';
@@ -30,7 +32,7 @@ import { BENCH_STUDY_DATE } from './importChild';
 const ROOT = path.resolve(__dirname, '..', '..');
 const CHILD = path.join(__dirname, 'importChild.js');
 const TARGET_RATIO = 0.9;
-const CONTENDERS = ['ours (retrieve, check + rewrite, STOW-RS)', 'storescu'] as const;
+const CONTENDERS = ['ours (retrieve + check + rewrite, then STOW-RS)', 'storescu'] as const;
 type Contender = (typeof CONTENDERS)[number];
 
 interface Stages {
@@ -159,7 +161,7 @@ export async function runImportBench(): Promise<{ studies: Array<Awaited<ReturnT
   const studies = [];
   for (const n of sizes) studies.push(await benchStudy(n, Number(process.env.BENCH_IMPORT_ROUNDS ?? (n <= 1000 ? 3 : 1))));
 
-  const rows: Array<Array<string | number>> = [['study', 'contender', 'median s', 'MB/s', 'peak RSS MB', 'vs storescu', 'retrieve s', 'check + rewrite s', 'STOW-RS s']];
+  const rows: Array<Array<string | number>> = [['study', 'contender', 'median s', 'MB/s', 'peak RSS MB', 'vs storescu', 'retrieve + check + rewrite s', 'decide s', 'STOW-RS s']];
   for (const s of studies) {
     const sc = s.contenders.find((c) => c.contender === 'storescu')?.mbPerSec ?? NaN;
     for (const c of s.contenders) {

@@ -3,9 +3,10 @@
  * workers/pacsImport.ts), so its wall time and peak RSS are measured without the benchmark's (script/bench import):
  *   node dist/bench/importChild.js --remote URL --uhl URL --study UID --work DIR [--warmup UID]
  * workers/importPipeline.ts importDelivery, the function the import step runs:
- * 1. retrieveStudy from the remote trust's DICOMweb (WADO-RS, streamed to disk) ("retrieve" stage, ends when the last
- *    instance has landed);
- * 2. the identity check of every header against the request and PAS, alongside the IHE IRWF.b rewrites ("check");
+ * 1. retrieveStudy from the remote trust's DICOMweb (WADO-RS), each instance handed over in memory, its header judged
+ *    by the identity check against the request and PAS and the IHE IRWF.b rewrite made from the same bytes as it
+ *    lands ("retrieve + check + rewrite", ends when the last instance has landed);
+ * 2. the decision over the whole delivery, once the last rewrites are done ("decide");
  * 3. storeFiles to UHL's DICOMweb (STOW-RS, batched, parallel) of the checked, rewritten instances ("STOW-RS").
  * Same calls and the same options as the worker (accession replaced, as workers/pacsImport.ts does); the PAS answer is
  * the benchmark's patient, because PAS is not what is measured here.
