@@ -51,6 +51,10 @@ export function formatCardTime(at: Date | string): string {
   return `${p.hour}:${p.minute}, ${p.weekday} ${p.day} ${p.month} ${p.year}`;
 }
 
+// Built once (toLocaleDateString builds a formatter on every call: a few tenths of a millisecond per card).
+const UTC_WEEKDAY = new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'UTC' });
+const UTC_MONTH = new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' });
+
 /** "Tue 31 Mar 2026" for a London local date "YYYY-MM-DD" (no time zone arithmetic: the date is already local). */
 export function formatCardDate(date: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
@@ -58,7 +62,5 @@ export function formatCardDate(date: string): string {
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   // Noon UTC keeps the weekday right whatever zone the formatter uses.
   const at = new Date(Date.UTC(y, mo - 1, d, 12));
-  const weekday = at.toLocaleDateString('en-GB', { weekday: 'short', timeZone: 'UTC' });
-  const month = at.toLocaleDateString('en-GB', { month: 'short', timeZone: 'UTC' });
-  return `${weekday} ${d} ${month} ${y}`;
+  return `${UTC_WEEKDAY.format(at)} ${d} ${UTC_MONTH.format(at)} ${y}`;
 }

@@ -100,9 +100,7 @@ export class LocalServiceDesk implements ServiceDesk {
     if (problems.length) throw new ServiceDeskInvalidInputError(problems, ctx);
     const now = this.now();
     const reply = await this.run(ctx, () =>
-      this.redis.eval(
-        LOG_SCRIPT,
-        3,
+      this.script('itbLocalDeskLog', LOG_SCRIPT, 3)(
         this.seqKey,
         this.byRequestKey,
         this.recordKey(''),
@@ -123,7 +121,7 @@ export class LocalServiceDesk implements ServiceDesk {
     const problems = freeTextProblems('note', note, NOTE_MAX);
     if (problems.length) throw new ServiceDeskInvalidInputError(problems, ctx);
     const entry = JSON.stringify({ at: this.now().toISOString(), text: note.trim() });
-    const n = await this.run(ctx, () => this.redis.eval(NOTE_SCRIPT, 2, this.recordKey(ref.seq), this.notesKey(ref.seq), String(ref.year), entry));
+    const n = await this.run(ctx, () => this.script('itbLocalDeskNote', NOTE_SCRIPT, 2)(this.recordKey(ref.seq), this.notesKey(ref.seq), String(ref.year), entry));
     if (n === -1) throw new ServiceDeskUnknownCallRefError(ctx);
   }
 
@@ -132,7 +130,7 @@ export class LocalServiceDesk implements ServiceDesk {
     const problems = freeTextProblems('resolution', resolution, NOTE_MAX);
     if (problems.length) throw new ServiceDeskInvalidInputError(problems, ctx);
     const n = await this.run(ctx, () =>
-      this.redis.eval(RESOLVE_SCRIPT, 1, this.recordKey(ref.seq), String(ref.year), this.now().toISOString(), resolution.trim()),
+      this.script('itbLocalDeskResolve', RESOLVE_SCRIPT, 1)(this.recordKey(ref.seq), String(ref.year), this.now().toISOString(), resolution.trim()),
     );
     if (n === -1) throw new ServiceDeskUnknownCallRefError(ctx);
   }
@@ -168,6 +166,16 @@ export class LocalServiceDesk implements ServiceDesk {
     return { ref, ctx: { callRef: formatLocalCallRef(ref.year, ref.seq), peer: 'local' } };
   }
 
+  /**
+   * The script as a command of this connection (ioredis defineCommand: EVALSHA, and EVAL only when Redis' script cache
+   * lost it), defined once per connection: EVAL sent the whole script text and had Redis hash it on every call.
+   */
+  private script(name: string, lua: string, numberOfKeys: number): (...args: string[]) => Promise<unknown> {
+    const commands = this.redis as unknown as Record<string, ((...args: string[]) => Promise<unknown>) | undefined>;
+    if (typeof commands[name] !== 'function') this.redis.defineCommand(name, { numberOfKeys, lua });
+    return (...args) => commands[name]!.call(this.redis, ...args);
+  }
+
   /** Runs a Redis call; anything Redis throws becomes a retryable ServiceDeskStoreError. */
   private async run<T>(ctx: ServiceDeskErrorContext, fn: () => Promise<T>): Promise<T> {
     try {
@@ -179,9 +187,12 @@ export class LocalServiceDesk implements ServiceDesk {
   }
 }
 
+// Built once: constructing an Intl.DateTimeFormat loads ICU zone data and cost ~0.3 ms per call on the submit path.
+const LONDON_YEAR = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric' });
+
 /** The calendar year in the UK: the year a call reference carries is the trust's, not UTC's. */
 function londonYear(d: Date): number {
-  return Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric' }).format(d));
+  return Number(LONDON_YEAR.format(d));
 }
 
 /** Caller text fit to quote in a message: a plain id of at most 40 characters, else nothing. */
