@@ -8,9 +8,17 @@ import {
   type TurnContext,
 } from 'botbuilder';
 // botbuilder's own dependency (pinned by botbuilder 4.23.3): CloudAdapter recognises a 401 only by this class.
-import { AuthenticationConstants, AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
+import {
+  AuthenticationConstants,
+  AuthenticationError,
+  type AuthenticateRequestResult,
+  type ClaimsIdentity,
+  type ConnectorFactory,
+  type UserTokenClient,
+} from 'botframework-connector';
 import type { AppConfig } from '../config';
 import type { Logger } from '../config/logger';
+import { ConnectorClientCache } from './connectorClientCache';
 
 /**
  * The public-cloud endpoints, with the inbound token's OpenID metadata and issuer replaced when configured (the
@@ -43,13 +51,38 @@ const TOKEN_ERROR_NAMES = new Set(['JsonWebTokenError', 'NotBeforeError', 'Token
  * fault (and page someone) instead of a refused caller. Re-raised here as 401, with no detail for the caller.
  */
 class TokenErrorsAreUnauthorized extends ConfigurationBotFrameworkAuthentication {
+  private readonly connectors = new ConnectorClientCache();
+  private readonly userTokenClients = new Map<string, Promise<UserTokenClient>>();
+
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    let result: AuthenticateRequestResult;
     try {
-      return await super.authenticateRequest(activity, authHeader);
+      result = await super.authenticateRequest(activity, authHeader);
     } catch (err) {
       if (err instanceof Error && TOKEN_ERROR_NAMES.has(err.name)) throw new AuthenticationError('Unauthorized. Invalid token.', StatusCodes.UNAUTHORIZED);
       throw err;
     }
+    // Authentication above is per request, always; only the outbound client is reused (bot/connectorClientCache.ts).
+    return result.connectorFactory ? { ...result, connectorFactory: this.connectors.wrap(result.connectorFactory) } : result;
+  }
+
+  override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    return this.connectors.wrap(super.createConnectorFactory(claimsIdentity));
+  }
+
+  /**
+   * One user-token client per bot app id (the identity it is built from), not one per turn: CloudAdapter makes one for
+   * every turn, each with its own HTTP pipeline, and this bot never uses it (no OAuth prompts).
+   */
+  override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+    const appId =
+      claimsIdentity.getClaimValue(AuthenticationConstants.AudienceClaim) ?? claimsIdentity.getClaimValue(AuthenticationConstants.AppIdClaim) ?? '';
+    const cached = this.userTokenClients.get(appId);
+    if (cached) return cached;
+    const made = super.createUserTokenClient(claimsIdentity);
+    if (this.userTokenClients.size < 16) this.userTokenClients.set(appId, made);
+    made.catch(() => this.userTokenClients.delete(appId));
+    return made;
   }
 }
 
