@@ -113,15 +113,18 @@ export async function submitRequest(deps: AppDeps, actor: AppActor, kind: Reques
   } catch (err) {
     return storeRefusal(deps, err, appMessages.notAcceptedStore);
   }
-  return resumeIntake(deps, created.id, request, submissionKey, !created.created);
+  return resumeIntake(deps, created.id, request, submissionKey, !created.created, created.summary);
 }
 
-/** Steps 4 and 5 for a stored request, from wherever it stopped. */
-async function resumeIntake(deps: AppDeps, requestId: string, request: TransferRequest, key: string, replayed: boolean): Promise<SubmitOutcome> {
+/**
+ * Steps 4 and 5 for a stored request, from wherever it stopped. `written` is the record as this submission's create
+ * left it (the store answers with what it wrote); a re-delivery reads where the first attempt got to.
+ */
+async function resumeIntake(deps: AppDeps, requestId: string, request: TransferRequest, key: string, replayed: boolean, written?: RequestSummary): Promise<SubmitOutcome> {
   const now = deps.now();
   let summary: RequestSummary | undefined;
   try {
-    summary = await deps.store.requests.getSummary(requestId);
+    summary = written ?? (await deps.store.requests.getSummary(requestId));
     if (!summary) throw new Error(`request ${requestId} vanished after create`);
 
     if (summary.status === 'submitted') {
@@ -180,11 +183,13 @@ async function resumeIntake(deps: AppDeps, requestId: string, request: TransferR
 
 /**
  * One intake step. A concurrent delivery of the same submission may take the step between our read and our write:
- * the lifecycle then refuses ours (IllegalTransitionError), and the request as it now stands is the answer.
+ * the lifecycle then refuses ours (IllegalTransitionError), and the request as it now stands is the answer. When our
+ * write went in, the store answers with the record as it wrote it (no read back).
  */
 async function advance(deps: AppDeps, summary: RequestSummary, to: RequestStatus, opts: TransitionOptions): Promise<RequestSummary> {
   try {
-    await deps.store.requests.transition(summary.id, to, opts);
+    const done = await deps.store.requests.transition(summary.id, to, opts);
+    if (done.summary) return done.summary;
   } catch (err) {
     if (!(err instanceof IllegalTransitionError)) throw err;
   }

@@ -1,6 +1,7 @@
 import type { EncryptionKey } from '../config';
 import type { Actor, CallRef, TransferRequest, Transition } from '../domain';
 import type { AuditRecord } from './auditTrail';
+import type { RequestSummary } from './requestRecord';
 
 /*
  * The shapes RequestStore takes and returns (re-exported by requestStore.ts and store/index.ts).
@@ -40,6 +41,8 @@ export interface CreateOutcome {
   version: number;
   /** False when the idempotency key had already created this request. */
   created: boolean;
+  /** The clear facts as this create wrote them (absent when the key had already created it: read them). */
+  summary?: RequestSummary;
 }
 
 /** A change to a request other than its status. */
@@ -78,6 +81,8 @@ export interface TransitionOutcome {
   version: number;
   /** True when this was a repeat delivery: the stored first outcome is returned and nothing changed. */
   replayed: boolean;
+  /** The record's clear facts right after this transition (absent on a replay: read them). */
+  summary?: RequestSummary;
 }
 
 /** What a purge did. */

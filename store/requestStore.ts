@@ -33,7 +33,7 @@ import {
   RequestNotFoundError,
 } from './errors';
 import { FieldCipher } from './fieldCipher';
-import { runGuardedWrite, type GuardedWrite, type GuardedWriteResult } from './guardedWrite';
+import { runGuardedWrite, type GuardedWrite, type GuardedWriteResult, type RedisCommand } from './guardedWrite';
 import { DEFAULT_IDEMPOTENCY_TTL_SECONDS } from './idempotencyKeys';
 import { StoreKeys } from './keys';
 import { execReplies, redisCall } from './redisCall';
@@ -122,15 +122,17 @@ export class RequestStore {
     );
     this.check([submitted]);
     const outcome: IdempotencyOutcome = { op: 'create', requestId: id };
+    const recordKey = this.keys.request(id);
+    const commands = createCommands(this.keys, this.cipher, { ...input, id, audit: [submitted] });
     const result = await this.write(id, {
-      recordKey: this.keys.request(id),
+      recordKey,
       mode: 'create',
       ...this.idempotency(input.idempotencyKey, outcome),
-      commands: createCommands(this.keys, this.cipher, { ...input, id, audit: [submitted] }),
+      commands,
     });
     switch (result.result) {
       case 'ok':
-        return { id, version: result.version, created: true };
+        return { id, version: result.version, created: true, summary: summaryFromHash(recordKey, hashAfter(recordKey, {}, commands, result.version)) };
       case 'duplicate': {
         const first = parseOutcome(id, result.outcome);
         if (first.op !== 'create') throw new IdempotencyKeyReusedError(id);
@@ -175,11 +177,10 @@ export class RequestStore {
    */
   async transition(id: string, to: RequestStatus, opts: TransitionOptions): Promise<TransitionOutcome> {
     for (let attempt = 0; ; attempt++) {
-      if (opts.idempotencyKey !== undefined) {
-        const prior = await redisCall('read an idempotency key', () => this.redis.get(this.keys.requestIdempotency(opts.idempotencyKey!)));
-        if (prior !== null) return this.replay(id, to, prior);
-      }
-      const current = await this.readForWrite(id);
+      // The idempotency key is read in the same round trip as the record (the guarded write checks it again).
+      const read = await this.readForWrite(id, opts.idempotencyKey);
+      if ('prior' in read) return this.replay(id, to, read.prior);
+      const current = read;
       const { summary } = current;
       if (opts.expectedVersion !== undefined && summary.version !== opts.expectedVersion) {
         throw new ConflictError(id, opts.expectedVersion, summary.version);
@@ -215,17 +216,18 @@ export class RequestStore {
       this.check(audit);
       const version = summary.version + 1;
       const outcome: IdempotencyOutcome = { op: 'transition', requestId: id, index: current.historyLength, version };
+      const commands = transitionCommands(this.keys, this.cipher, current, transition, { ...(opts.callRef !== undefined ? { callRef: opts.callRef } : {}), audit });
       const result = await this.write(id, {
         recordKey: current.key,
         mode: 'update',
         expectedVersion: summary.version,
         expectedStatus: summary.status,
         ...this.idempotency(opts.idempotencyKey, outcome),
-        commands: transitionCommands(this.keys, this.cipher, current, transition, { ...(opts.callRef !== undefined ? { callRef: opts.callRef } : {}), audit }),
+        commands,
       });
       switch (result.result) {
         case 'ok':
-          return { transition, version: result.version, replayed: false };
+          return { transition, version: result.version, replayed: false, summary: summaryFromHash(current.key, hashAfter(current.key, current.hash, commands, result.version)) };
         case 'duplicate':
           return this.replay(id, to, result.outcome);
         case 'conflict':
@@ -395,13 +397,20 @@ export class RequestStore {
     return [...new Set(sealedFieldsOf(hash).map((f) => this.cipher.keyIdOf(hash[f]!)))].sort();
   }
 
-  private async readForWrite(id: string): Promise<RecordRead> {
+  /**
+   * The record, its history length and (given a key) the idempotency key's stored outcome, in one MULTI: one round
+   * trip, and the history length is the one that goes with this version. A stored outcome is returned before the
+   * record is checked (a replay answers even if the record is unreadable, as a separate read of the key did).
+   */
+  private async readForWrite(id: string): Promise<RecordRead>;
+  private async readForWrite(id: string, idempotencyKey: string | undefined): Promise<RecordRead | { prior: string }>;
+  private async readForWrite(id: string, idempotencyKey?: string): Promise<RecordRead | { prior: string }> {
     const key = this.keys.request(id);
-    // One MULTI, so the history length is the one that goes with this version.
-    const [hash, historyLength] = (await execReplies('read a request', this.redis.multi().hgetall(key).llen(this.keys.history(id)))) as [
-      Record<string, string>,
-      number,
-    ];
+    const batch = this.redis.multi();
+    if (idempotencyKey !== undefined) batch.get(this.keys.requestIdempotency(idempotencyKey));
+    const replies = await execReplies('read a request', batch.hgetall(key).llen(this.keys.history(id)));
+    const [prior, hash, historyLength] = (idempotencyKey !== undefined ? replies : [null, ...replies]) as [string | null, Record<string, string>, number];
+    if (prior !== null) return { prior };
     if (!hash.id) throw new RequestNotFoundError(id);
     return { key, hash, summary: summaryFromHash(key, hash), historyLength };
   }
@@ -446,6 +455,24 @@ export class RequestStore {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/**
+ * The record hash as a successful guarded write left it: `before` with the write's HSET/HDEL on the record applied
+ * and the new version, so a caller gets the clear facts it just wrote without reading them back (one round trip
+ * fewer per write). Exactly the commands the script ran on that key, in order; nothing else touched it in between
+ * (the script is atomic).
+ */
+function hashAfter(recordKey: string, before: Readonly<Record<string, string>>, commands: readonly RedisCommand[], version: number): Record<string, string> {
+  const hash: Record<string, string> = { ...before };
+  for (const [name, key, ...args] of commands) {
+    if (key !== recordKey) continue;
+    if (name === 'HSET') for (let i = 0; i + 1 < args.length; i += 2) hash[args[i]!] = args[i + 1]!;
+    else if (name === 'HDEL') for (const field of args) delete hash[field];
+    else throw new Error(`hashAfter: ${name} on the record is not modelled`);
+  }
+  hash.version = String(version);
+  return hash;
+}
 
 function sealedFieldsOf(hash: Record<string, string>): string[] {
   return Object.keys(hash).filter((f) => f === BODY_FIELD || isNoteField(f));

@@ -138,7 +138,10 @@ describe('RequestStore on real Redis', () => {
       version: 2,
       replayed: false,
       transition: { requestId: id, kind: 'import', from: 'submitted', to: 'logged', at: at(1).toISOString(), by: systemActor, why: 'logged with the service desk' },
+      summary: expect.objectContaining({ id, status: 'logged', version: 2, callRef, statusSince: at(1).toISOString() }),
     });
+    // The summary the write answers with is the record as stored, field for field (no read back on the submit path).
+    expect(logged.summary).toEqual(await store.requests.getSummary(id));
     await store.requests.transition(id, 'awaitingApproval', { actor: systemActor, at: at(2), reason: 'sent to the service-desk channel' });
     const versionBefore = (await store.requests.getSummary(id))!.version;
     const auditBefore = (await store.audit.readForRequest(id)).length;
@@ -181,7 +184,10 @@ describe('RequestStore on real Redis', () => {
     // A late repeat, after the request moved on, still gets the first outcome rather than an illegal-transition error.
     await store.requests.transition(id, 'iepNew', { actor: systemActor, at: at(10), reason: 'IEP status New' });
     const late = await approve(11);
-    expect(late).toEqual({ ...first, replayed: true });
+    // A replay changed nothing, so it carries no fresh summary; everything else is the first outcome.
+    const { summary: firstSummary, ...firstOutcome } = first;
+    expect(firstSummary).toMatchObject({ status: 'approved', version: 4 });
+    expect(late).toEqual({ ...firstOutcome, replayed: true });
 
     const stored = await store.requests.get(id);
     expect(stored?.history.filter((t) => t.to === 'approved')).toHaveLength(1);
@@ -199,20 +205,26 @@ describe('RequestStore on real Redis', () => {
     const approve = (s: Store, minute: number) =>
       s.requests.transition(id, 'approved', { actor: analystActor, at: at(minute), reason: 'approved', idempotencyKey: 'invoke-approve-race' });
 
-    // A connection that lets the other copy of the delivery finish exactly between this copy's key check and its read
-    // of the record: the window two overlapping Teams retries can hit. Real Redis underneath; only the timing is forced.
+    // A connection that lets the other copy of the delivery finish exactly between this copy's read (the key check
+    // and the record, one MULTI) and its guarded write: the window two overlapping Teams retries can hit. Real Redis
+    // underneath; only the timing is forced.
     const slow = connect();
-    const get = slow.get.bind(slow);
+    const multi = slow.multi.bind(slow);
     let armed = true;
     let winner: Awaited<ReturnType<typeof approve>> | undefined;
-    (slow as unknown as { get: (k: string) => Promise<string | null> }).get = async (k: string) => {
-      const seen = await get(k);
-      if (armed && k.endsWith(':idempotency:request:invoke-approve-race')) {
-        armed = false;
-        winner = await approve(mine, 3);
-      }
-      return seen;
-    };
+    (slow as unknown as { multi: typeof slow.multi }).multi = ((...args: Parameters<typeof slow.multi>) => {
+      const batch = multi(...args);
+      const exec = batch.exec.bind(batch);
+      batch.exec = async (...execArgs: Parameters<typeof exec>) => {
+        const replies = await exec(...execArgs);
+        if (armed) {
+          armed = false;
+          winner = await approve(mine, 3);
+        }
+        return replies;
+      };
+      return batch;
+    }) as typeof slow.multi;
     try {
       const late = await approve(storeFor(slow, prefix, [key]), 4);
       expect(winner?.replayed).toBe(false);
