@@ -5,7 +5,7 @@
 export type { AppActor } from './appActor';
 export { hasRole, isRequesterOf, auditActor } from './appActor';
 export type { AppDeps } from './deps';
-export type { FlowStarter, AppNotifier, Institution, InstitutionDirectory, AnalystWork, UnsolicitedImages, WorkOutcome, ComplianceFigures, ReportCounts, ExportCandidate } from './ports';
+export type { FlowStarter, AppNotifier, Institution, InstitutionDirectory, AnalystWork, UnsolicitedImages, WorkOutcome, ComplianceFigures, ReportCounts, ExportCandidate, HeldImport } from './ports';
 export type { Refusal, RefusalKind } from './outcomes';
 export { isRefusal } from './outcomes';
 export { submitRequest, type SubmitOutcome, type AcceptedRequest } from './submitRequest';
@@ -34,3 +34,4 @@ export {
 export { matchImagesToRequest, askSenderAboutImages, cancelImages, unsolicitedImages, type ImagesOutcome } from './unsolicitedImages';
 export { complianceReport, REPORT_MAX_DAYS, type ComplianceReportOutcome } from './complianceReport';
 export { confirmExportStudies, exportStudiesToConfirm, pointCdImport, type FlowActionOutcome, type ExportStudiesView } from './flowActions';
+export { releaseQuarantine, heldImport, type ReleaseOutcome } from './releaseQuarantine';

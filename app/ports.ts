@@ -72,6 +72,32 @@ export interface AnalystWork {
   matchUnsolicited(itemId: string, requestId: string, by: { aadObjectId: string; at: Date; callRef?: string }): Promise<WorkOutcome<UnsolicitedImages>>;
   askSender(itemId: string, by: { aadObjectId: string; at: Date }): Promise<WorkOutcome<UnsolicitedImages>>;
   cancelUnsolicited(itemId: string, by: { aadObjectId: string; at: Date }): Promise<WorkOutcome<UnsolicitedImages>>;
+  /** A quarantined import as the DICOM engine held it (findings' kinds and version, no values), or undefined. */
+  readQuarantine(requestId: string): Promise<HeldImport | undefined>;
+  /**
+   * Orders the release to PACS of exactly the findings with this version (compare and set against the stored one),
+   * keeping the approver's confirmation sealed, and queues the re-run (workers/steps/releaseQuarantine.ts). Refused
+   * when the findings changed, cannot be released, or the request is no longer held. A repeat of the same version is
+   * done again with `alreadyOrdered` (a failed re-run is retried).
+   */
+  releaseQuarantine(requestId: string, version: string, by: { aadObjectId: string; at: Date }, confirmation: string): Promise<WorkOutcome<HeldImport & { alreadyOrdered: boolean }>>;
+}
+
+/**
+ * A quarantined import (issue 5: held by the DICOM checks, nothing sent to PACS) as the channel card and the release
+ * see it: codes, fields and the findings' version; the values stay sealed in the workers' record.
+ */
+export interface HeldImport {
+  requestId: string;
+  /** The version of the findings stored at quarantine time: a release must name it (the card carries it as a hint). */
+  version: string;
+  /** Every finding is of a kind a person can settle by checking (name, birth date, NHS number mismatches). */
+  releasable: boolean;
+  findings: Array<{ code: string; field?: string; against?: 'request' | 'pas' }>;
+  /** ISO instant it was held. */
+  heldAt: string;
+  /** The release ordered for this version, when one was: who (Entra id) and when. */
+  release?: { by: string; at: string };
 }
 
 

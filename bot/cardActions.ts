@@ -4,6 +4,7 @@ import { analystFlowActions } from './handlers/analystFlowActions';
 import { approvalActions } from './handlers/approvals';
 import { failureActions } from './handlers/failureActions';
 import { formActions } from './handlers/forms';
+import { releaseQuarantineActions } from './handlers/releaseQuarantine';
 import { requesterActions } from './handlers/requesterActions';
 import { statusActions } from './handlers/statusActions';
 import { unsolicitedActions } from './handlers/unsolicitedActions';
@@ -21,6 +22,7 @@ export const CARD_ACTIONS: Record<CardVerb, CardActionHandler> = {
   ...failureActions,
   ...unsolicitedActions,
   ...analystFlowActions,
+  ...releaseQuarantineActions,
 };
 
 /** The verb and data of a card action: Action.Submit's value, or Action.Execute's { action: { verb, data } }. */

@@ -1,6 +1,6 @@
 import { DECISION_REASONS, type AcceptedRequest, type RequestStatusView, type UnsolicitedImages } from '../app';
 import type { ActionRequiredCardData, ApprovalCardData, CardDecision, CardEvent, ConfirmationCardData, InformationExchange, StatusCardData } from '../cards';
-import { STATUS_LABELS, informationDeadline, londonLocalDate, type Actor, type Transition } from '../domain';
+import { QUARANTINE_RELEASED_WHY, STATUS_LABELS, informationDeadline, londonLocalDate, type Actor, type Transition } from '../domain';
 import type { StoredRequest } from '../store';
 import { BOT_DISPLAY_NAME } from './staffNames';
 
@@ -156,6 +156,13 @@ function nextStepOf(view: RequestStatusView): string | undefined {
       }`;
     case 'iepPurged':
       return 'IEP removed the images before they were downloaded (15 days). The service desk will ask the sending trust to send them again.';
+    case 'deliveredToPacs':
+    case 'registeredOnRis':
+    case 'completed':
+      // Issue 5: a held delivery released by an approver after a check; the requester sees that it was.
+      return view.timeline.some((t) => t.why === QUARANTINE_RELEASED_WHY)
+        ? "The images were held for a check on the patient's details, then released to UHL PACS after the service desk checked them."
+        : undefined;
     default:
       return undefined;
   }

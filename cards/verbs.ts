@@ -55,6 +55,12 @@ export const CARD_VERBS = {
   askSender: 'askSender',
   /** Cancel the unmatched or quarantined images (2.4d). */
   cancelUnmatched: 'cancelUnmatched',
+  /**
+   * Quarantine card: release the held images to PACS after a check. Data { itemId, requestId, callRef,
+   * findingsVersion } (hints: the server re-reads the request and compares the version with the one it stored) and the
+   * input `releaseConfirmation` (required: how the analyst confirmed it is the same patient).
+   */
+  releaseQuarantine: 'releaseQuarantine',
 
   // Service-desk channel: failure or decline (guideline 2.5).
   reprocess: 'reprocess',

@@ -1,16 +1,19 @@
 import type { Redis } from 'ioredis';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { AnalystWork, AppNotifier, ComplianceFigures, ExportCandidate, UnsolicitedImages, WorkOutcome } from '../app/ports';
+import type { AnalystWork, AppNotifier, ComplianceFigures, ExportCandidate, HeldImport, UnsolicitedImages, WorkOutcome } from '../app/ports';
 import type { AppConfig } from '../config';
 import type { Logger } from '../config/logger';
-import { serviceCalendar } from '../domain';
+import { serviceCalendar, STATUS_LABELS } from '../domain';
 import { HttpIepClient, type IepClient } from '../integrations/iep';
 import { createStore } from '../store';
 import { RedisOffsetClock, systemClock } from './clock';
 import { DEFAULT_FLOW_OPTIONS, type FlowDeps } from './flowDeps';
 import { createFlowQueue } from './flowQueue';
 import { FlowStateStore } from './flowState';
+import { stepJobId } from './flowRef';
+import { addStep } from './flowSteps';
+import { quarantineRecordsOf, type HeldDelivery } from './quarantineRecord';
 import { buildComplianceReport } from './report';
 import { confirmExportStudies } from './steps/exportFind';
 import { pointCdImportAt } from './steps/cdImport';
@@ -105,6 +108,33 @@ export class WorkerAnalystWork implements AnalystWork {
     return this.settle(itemId, await cancelUnsolicited(this.deps, itemId, 'analyst'), { what: 'cancelled', by });
   }
 
+  async readQuarantine(requestId: string): Promise<HeldImport | undefined> {
+    const held = await quarantineRecordsOf(this.deps).read(requestId);
+    return held ? heldView(held) : undefined;
+  }
+
+  /**
+   * Orders the release (compare and set on the findings' version, in the quarantine record) and queues the re-run of
+   * the held run, its job id naming the version: a repeat adds nothing, and a re-run that failed (PACS refused, the
+   * gateway was down past the attempts) is retried by pressing Release again.
+   */
+  async releaseQuarantine(requestId: string, version: string, by: { aadObjectId: string; at: Date }, confirmation: string): Promise<WorkOutcome<HeldImport & { alreadyOrdered: boolean }>> {
+    const summary = await this.deps.store.requests.getSummary(requestId);
+    if (!summary || (summary.kind !== 'import' && summary.kind !== 'cdImport')) return { outcome: 'refused', reason: 'only an import or CD import can be released to PACS' };
+    if (summary.status !== 'quarantined') return { outcome: 'refused', reason: `the request is no longer held (now: ${STATUS_LABELS[summary.status]})` };
+    const out = await quarantineRecordsOf(this.deps).orderRelease(requestId, version, by, confirmation);
+    if (out.outcome === 'stale') return { outcome: 'refused', reason: 'the findings changed since this card was drawn: check the newest card for this request' };
+    if (out.outcome === 'notReleasable') return { outcome: 'refused', reason: 'these findings cannot be released from Teams' };
+    const ref = { requestId, run: out.held.run };
+    const again = `v${version}`;
+    await addStep(this.deps, ref, 'quarantine.release', summary.lane, again);
+    if (out.outcome === 'alreadyOrdered') {
+      const job = await this.deps.queues.flow.getJob(stepJobId(ref, `quarantine.release.${again}`));
+      if (job && (await job.isFailed())) await job.retry('failed');
+    }
+    return { outcome: 'done', value: { ...heldView(out.held), alreadyOrdered: out.outcome === 'alreadyOrdered' } };
+  }
+
   private decisionKey(itemId: string): string {
     return `${this.deps.prefix}:unsolicited:decision:${itemId}`;
   }
@@ -144,6 +174,18 @@ export class WorkerAnalystWork implements AnalystWork {
       ...(decision ? { decision } : {}),
     };
   }
+}
+
+/** The app's view of a held delivery: kinds and version, no values. */
+function heldView(held: HeldDelivery): HeldImport {
+  return {
+    requestId: held.requestId,
+    version: held.version,
+    releasable: held.releasable,
+    findings: held.facts,
+    heldAt: held.heldAt,
+    ...(held.release && held.release.version === held.version ? { release: { by: held.release.by, at: held.release.at } } : {}),
+  };
 }
 
 /** The port and what it holds open, for the bot's composition root. */

@@ -10,6 +10,7 @@ import { importRequestStep } from './steps/importRequest';
 import { importWatchStep } from './steps/importWatch';
 import { outboundSendStep } from './steps/outboundSend';
 import { outboundWatchStep } from './steps/outboundWatch';
+import { releaseQuarantineStep } from './steps/releaseQuarantine';
 import { risRegisterStep } from './steps/risRegister';
 
 const STEPS: Record<FlowStep, (ref: FlowRef, deps: FlowDeps) => Promise<StepOutcome>> = {
@@ -21,6 +22,7 @@ const STEPS: Record<FlowStep, (ref: FlowRef, deps: FlowDeps) => Promise<StepOutc
   'outbound.watch': outboundWatchStep,
   'cd.import': cdImportStep,
   'ris.register': risRegisterStep,
+  'quarantine.release': releaseQuarantineStep,
 };
 
 /**

@@ -13,6 +13,8 @@ export const STEP_QUEUE = {
   'outbound.watch': 'flow',
   'cd.import': 'flow',
   'ris.register': 'flow',
+  /** A quarantined import released by an approver after a check (workers/steps/releaseQuarantine.ts). */
+  'quarantine.release': 'flow',
 } as const satisfies Record<string, keyof Omit<FlowQueues, 'timers' | 'outboundEmergency'>>;
 
 export type FlowStep = keyof typeof STEP_QUEUE;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { QuarantineReason as AuditQuarantineReason } from '../domain';
 import type { DicomFileError, ExpectedPatient, QuarantineCode } from '../integrations/dicom';
+import { acceptedFindingsOf, type AcceptedFinding } from '../integrations/dicom/acceptedFindings';
 import { PasError } from '../integrations/pas';
 import type { StoredRequest } from '../store';
 import type { FlowDeps } from './flowDeps';
@@ -8,11 +9,18 @@ import { flowIdOf, type FlowRef } from './flowRef';
 import type { ImportedStudyRecord } from './flowState';
 import { importDelivery, type DeliverFn } from './importPipeline';
 import { engineExamsOf } from './iepMapping';
+import { releaseDemographics } from './releaseDemographics';
 import { PermanentStepError } from './stepOutcome';
 
 /** What happened to a delivery (IEP download or CD): in PACS, or held for an analyst with nothing sent. */
 export type PacsImportResult =
-  | { outcome: 'stored'; studies: ImportedStudyRecord[]; instanceCount: number }
+  | {
+      outcome: 'stored';
+      studies: ImportedStudyRecord[];
+      instanceCount: number;
+      /** A release: the finding codes the analyst accepted, which the delivery had exactly. */
+      releasedCodes?: QuarantineCode[];
+    }
   | {
       outcome: 'quarantined';
       /** Log-safe codes. */
@@ -21,7 +29,17 @@ export type PacsImportResult =
       studyCount: number;
       /** The engine's texts for the analyst: may quote patient values, so only ever stored sealed. */
       analystText: string;
+      /** The findings as a release would accept them (texts quote patient values: stored sealed only). */
+      findings: AcceptedFinding[];
     };
+
+/**
+ * A release after an analyst's check (workers/steps/releaseQuarantine.ts): the findings they accepted. The delivery
+ * goes to PACS only if its findings are exactly these; the fields they concern get UHL's values (IRWF.b).
+ */
+export interface ImportRelease {
+  accepted: readonly AcceptedFinding[];
+}
 
 /**
  * The DICOM import engine, then UHL PACS (guideline 2.3d-e, 2.7): identity checks against the request and PAS
@@ -37,7 +55,7 @@ export async function importIntoPacs(
   ref: FlowRef,
   stored: StoredRequest,
   files: readonly string[],
-  opts: { outDir: string; sourceOrganisation?: string; mediaErrors?: readonly DicomFileError[] },
+  opts: { outDir: string; sourceOrganisation?: string; mediaErrors?: readonly DicomFileError[]; release?: ImportRelease },
 ): Promise<PacsImportResult> {
   return importDeliveryIntoPacs(deps, ref, stored, async () => files, opts);
 }
@@ -52,7 +70,7 @@ export async function importDeliveryIntoPacs(
   ref: FlowRef,
   stored: StoredRequest,
   deliver: DeliverFn,
-  opts: { outDir: string; sourceOrganisation?: string; mediaErrors?: readonly DicomFileError[] },
+  opts: { outDir: string; sourceOrganisation?: string; mediaErrors?: readonly DicomFileError[]; release?: ImportRelease },
 ): Promise<PacsImportResult> {
   const request = stored.request;
   if (!request || (request.kind !== 'import' && request.kind !== 'cdImport')) {
@@ -69,12 +87,18 @@ export async function importDeliveryIntoPacs(
   const pas = await pasPatient(deps, p.sNumber, stored.callRef);
   const accessionFor = accessionNumbers(deps.options.accessionPrefix, flowIdOf(ref));
   const exams = engineExamsOf(request.exams);
+  const demographics = opts.release ? releaseDemographics(opts.release.accepted, pas ?? expected) : undefined;
   const call = stored.callRef ? { callRef: stored.callRef } : {};
   const result = await importDelivery(
     {
       expected,
       requestedExams: exams,
-      reconcile: { pas, ourIssuer: deps.options.ourIssuer, ...(opts.mediaErrors ? { mediaErrors: opts.mediaErrors } : {}) },
+      reconcile: {
+        pas,
+        ourIssuer: deps.options.ourIssuer,
+        ...(opts.mediaErrors ? { mediaErrors: opts.mediaErrors } : {}),
+        ...(opts.release ? { acceptedFindings: opts.release.accepted } : {}),
+      },
       rewrite: {
         sNumber: expected.sNumber.trim().toUpperCase(),
         issuer: deps.options.ourIssuer,
@@ -82,6 +106,7 @@ export async function importDeliveryIntoPacs(
         modifyingSystem: deps.options.modifyingSystem,
         ...(opts.sourceOrganisation ? { sourceOfPreviousValues: opts.sourceOrganisation.slice(0, 64) } : {}),
         modifiedAt: deps.clock.now(),
+        ...(demographics ? { demographics } : {}),
       },
       outDir: opts.outDir,
     },
@@ -93,7 +118,7 @@ export async function importDeliveryIntoPacs(
     const reasons = result.decision.reasons;
     const codes = [...new Set(reasons.map((r) => r.code))];
     const studyCount = new Set(reasons.flatMap((r) => r.studyInstanceUids)).size;
-    return { outcome: 'quarantined', codes, reason: auditReasonOf(codes), studyCount, analystText: reasons.map((r) => r.text).join('\n') };
+    return { outcome: 'quarantined', codes, reason: auditReasonOf(codes), studyCount, analystText: reasons.map((r) => r.text).join('\n'), findings: acceptedFindingsOf(reasons) };
   }
 
   const outcome = result.stored;
@@ -113,7 +138,8 @@ export async function importDeliveryIntoPacs(
       ...(examIndex >= 0 ? { examIndex } : {}),
     };
   });
-  return { outcome: 'stored', studies, instanceCount: outcome.stored.length };
+  const released = result.decision.releasedFindings;
+  return { outcome: 'stored', studies, instanceCount: outcome.stored.length, ...(released ? { releasedCodes: [...new Set(released.map((r) => r.code))] } : {}) };
 }
 
 /**

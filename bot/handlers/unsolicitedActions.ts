@@ -31,7 +31,7 @@ function isQuarantineCard(data: CardData): boolean {
 }
 
 const QUARANTINE_NOT_YET: CardActionResult = {
-  error: { status: 409, code: 'notNow', message: 'These images belong to a request already: cancel the request from this card, or ask the service-desk lead to release them.' },
+  error: { status: 409, code: 'notNow', message: 'These images belong to a request already: cancel the request from this card or, after a check, release them to PACS.' },
 };
 
 /** Cancel on a quarantine card: the request is cancelled with the analyst's reason (the requester is told). */

@@ -1,6 +1,6 @@
 import { TeamsSendError } from './teamsErrors';
 import type { Job, Queue } from 'bullmq';
-import { DECISION_REASONS, type AnalystWork } from '../../app';
+import { DECISION_REASONS, type AnalystWork, type HeldImport } from '../../app';
 import { statusViewOf } from '../../app/queries';
 import {
   renderActionRequiredCard,
@@ -25,6 +25,7 @@ import {
 import type { Store, StoredRequest } from '../../store';
 import { addNotifyJob, type NotifyJobData } from '../../workers/notifyQueue';
 import { approvalData, nameOf, peopleOf, statusData, unsolicitedCardData, type NameBook } from '../cardViews';
+import { quarantineCardData } from '../quarantineCardView';
 import type { StaffNames } from '../staffNames';
 import type { PostedCard, PostedCardRole, PostedCards } from './postedCards';
 import type { ProactiveResult, ProactiveSender, ProactiveTarget } from './proactiveSender';
@@ -36,7 +37,7 @@ export interface NotifyProcessorDeps {
   postedCards: PostedCards;
   staffNames: StaffNames;
   /** Images with no request (2.4): read to draw their card with the sender, studies and deadline. Optional. */
-  work?: Pick<AnalystWork, 'readUnsolicited' | 'exportCandidates'>;
+  work?: Pick<AnalystWork, 'readUnsolicited' | 'exportCandidates' | 'readQuarantine'>;
   /** For follow-up jobs (a card refresh, "requester unreachable"). */
   queue: Queue<NotifyJobData>;
   now(): Date;
@@ -165,7 +166,7 @@ async function updatePostedCard(
 }
 
 /** The channel card for a notice: approval, trauma FYI, failure, action required; or a line of text. */
-function channelMessage(notice: ChannelNotice, request: StoredRequest | undefined, names: NameBook): { card?: AdaptiveCard; text?: string } {
+function channelMessage(notice: ChannelNotice, request: StoredRequest | undefined, names: NameBook, held?: HeldImport): { card?: AdaptiveCard; text?: string } {
   const ref = notice.callRef ?? request?.callRef ?? 'A request';
   switch (notice.topic) {
     case 'approvalNeeded':
@@ -207,6 +208,8 @@ function channelMessage(notice: ChannelNotice, request: StoredRequest | undefine
     }
     case 'quarantined':
     case 'unsolicitedImages':
+      // A held request's card: the findings in plain words and, when a check can settle them, Release to PACS.
+      if (notice.topic === 'quarantined' && request) return { card: renderActionRequiredCard(quarantineCardData(request, held, names)) };
       return {
         card: renderActionRequiredCard({
           itemId: notice.requestId ?? 'unmatched',
@@ -253,7 +256,7 @@ async function notifyChannel(deps: NotifyProcessorDeps, notice: ChannelNotice): 
     ? exportChoice
     : item
     ? { card: renderActionRequiredCard(unsolicitedCardData(item, item.decision ? await deps.staffNames.lookup([item.decision.by]).catch(() => new Map<string, string>()) : new Map())) }
-    : channelMessage(notice, found?.request, found?.names ?? new Map());
+    : channelMessage(notice, found?.request, found?.names ?? new Map(), notice.topic === 'quarantined' && found && deps.work ? await deps.work.readQuarantine(found.request.id) : undefined);
   const sent = await deps.sender.send({ audience: 'channel' }, message);
   const requestId = notice.requestId;
   const ids = requestId ? { at: deps.now(), actor: SYSTEM, requestId, ...(notice.callRef ? { callRef: notice.callRef } : {}) } : undefined;

@@ -387,6 +387,27 @@ export function allCardSamples(): CardSample[] {
       visibleInputs: [],
     },
     {
+      // Issue 5: a held study whose findings a check can settle offers Release to PACS (confirmation required).
+      name: 'action-required-quarantine-release',
+      card: renderActionRequiredCard({
+        itemId: 'req-1',
+        topic: 'quarantined',
+        requestId: 'req-1',
+        callRef: 'ITB-2026-000123',
+        status: 'quarantined',
+        receivedAt: '2026-06-15T11:20:00Z',
+        sendingOrganisation: 'Kettering General Hospital',
+        reasons: ['A check on the images failed, so they were held before PACS.'],
+        findings: [
+          { code: 'PATIENT_NAME_MISMATCH', field: 'patientName', against: 'request' },
+          { code: 'BIRTH_DATE_MISMATCH', field: 'birthDate', against: 'pas' },
+        ],
+        release: { version: 'abc123def456abc123de' },
+      }),
+      inputs: ['releaseConfirmation', 'reason'],
+      visibleInputs: [],
+    },
+    {
       name: 'failure-declined',
       card: renderFailureCard({
         requestId: 'req-1',
