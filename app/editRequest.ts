@@ -214,7 +214,14 @@ export async function editAndResend(deps: AppDeps, actor: AppActor, requestIdHin
   const changed = changedParts(request, edited);
   if (changed.length > 0) {
     try {
-      await deps.store.requests.update(summary.id, summary.version, { at: deps.now(), request: edited });
+      const at = deps.now();
+      // The change itself is audited with the write (who, which parts); the values stay sealed in the record.
+      const amended = auditEvent(
+        'request.amended',
+        { at, actor: { type: 'user', aadObjectId: actor.aadObjectId, role: 'analyst' }, requestId: summary.id, ...(summary.callRef ? { callRef: summary.callRef } : {}) },
+        { kind: edited.kind, fields: changed },
+      );
+      await deps.store.requests.update(summary.id, summary.version, { at, request: edited, audit: [amended] });
     } catch (err) {
       if (err instanceof ConflictError) return { outcome: 'notNow', message: `${summary.callRef ?? 'This request'} changed while you were editing it. Please open it again.`, status: summary.status };
       return storeRefusal(deps, err, appMessages.actionNotSaved, summary.id);

@@ -22,6 +22,11 @@ export interface AuditFactsByType {
   'request.validationFailed': { kind: RequestKind; fields: string[] };
   'request.logged': { kind: RequestKind };
   'request.statusChanged': { kind: RequestKind; from: RequestStatus; to: RequestStatus; why: string };
+  /**
+   * An approver changed a request's details before re-sending it (guideline 2.5b, Edit and re-send): which parts, in
+   * words ("exam dates", "sending organisation"), never the values before or after (those stay sealed in the store).
+   */
+  'request.amended': { kind: RequestKind; fields: string[] };
   /** Someone opened the patient details (reads of patient data are audited too). */
   'request.viewed': { view: 'card' | 'details' };
   'iep.transactionCreated': { iepTransactionId: string; lane: PriorityLane };

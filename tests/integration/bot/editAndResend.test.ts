@@ -117,6 +117,10 @@ describe('edit and re-send from the failure card (TestAdapter, real Redis, local
     expect(h.flows.started.at(-1)).toEqual({ requestId: req.requestId, lane: 'standard', reprocess: 1 });
     const audit = (await h.store.audit.readForRequest(req.requestId)).map((e) => e.event);
     expect(audit).toContainEqual(expect.objectContaining({ type: 'request.statusChanged', actor: expect.objectContaining({ aadObjectId: analyst.aadObjectId }), facts: expect.objectContaining({ from: 'iepDeclined', to: 'approved', why: DECISION_REASONS.editedAndReprocessed }) }));
+    // The edit itself: who, and which parts in words; never the values.
+    expect(audit.filter((e) => e.type === 'request.amended')).toEqual([
+      expect.objectContaining({ actor: expect.objectContaining({ aadObjectId: analyst.aadObjectId }), facts: { kind: 'import', fields: ['exams', 'sending trust', 'consultant'] } }),
+    ]);
     expect(JSON.stringify(audit)).not.toMatch(/Okafor|whole spine/);
     expect(h.notifier.requester.at(-1)!.change).toMatchObject({ from: 'iepDeclined', to: 'approved' });
     expect((await h.desk.read(req.callRef))!.notes.at(-1)!.text).toMatch(/Edited in Teams by a service-desk analyst \(exams, sending trust, consultant\) and re-processed/);
