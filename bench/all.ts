@@ -170,11 +170,11 @@ function generated(): string {
   }
 
   if (imp) {
-    out.push('### Import: WADO-RS retrieve + import engine + STOW-RS against storescu (bench/import.ts)');
+    out.push('### Import: WADO-RS retrieve with the check and rewrite as instances land, the decision, then STOW-RS, against storescu (bench/import.ts)');
     out.push('');
     out.push(`${when(imp)}. Files and both Orthancs in tmpfs; UHL's copy of the study deleted before every run; medians.`);
     out.push('');
-    const rows: string[][] = [['study', 'contender', 'rounds', 'median s', 'MB/s', 'vs storescu', 'peak RSS MB', 'retrieve s', 'check + rewrite s', 'STOW-RS s']];
+    const rows: string[][] = [['study', 'contender', 'rounds', 'median s', 'MB/s', 'vs storescu', 'peak RSS MB', 'retrieve + check + rewrite s', 'decide s', 'STOW-RS s']];
     for (const s of imp.results.studies) {
       const sc = s.contenders.find((c) => c.contender === 'storescu')?.mbPerSec ?? NaN;
       for (const c of s.contenders) {
