@@ -4,11 +4,12 @@ import path from 'node:path';
 import { flowIdOf, type FlowRef } from './flowRef';
 
 /**
- * A sibling folder this old belongs to an execution that is surely over (a crashed worker's leftovers): the next
- * execution removes it. Far above any one import (a 3,000-instance study takes under a minute here; a step gives its
- * inbound thread back after threadHoldMaxMs), so a live execution's folder is never taken.
+ * An execution folder with nothing written in it for this long belongs to an execution that is over (a crashed or
+ * killed worker's leftovers, which hold rewritten images: patient data): the next execution of any flow removes it.
+ * A live import writes into its folder at every instance it lands, and its uploads fail after the PACS client's idle
+ * timeout (60 s), so an hour of silence is never a live one.
  */
-export const STALE_EXECUTION_MS = 6 * 60 * 60 * 1000;
+export const STALE_EXECUTION_MS = 60 * 60 * 1000;
 
 /** One execution's private folder: ITB_WORK_DIR/<flow>/<execution>. */
 export interface WorkFolder {
@@ -28,10 +29,17 @@ export interface WorkFolder {
  */
 export async function openWorkFolder(root: string, ref: FlowRef): Promise<WorkFolder> {
   const flowDir = path.resolve(root, flowIdOf(ref).replace(/:/g, '~'));
-  await fs.mkdir(flowDir, { recursive: true });
-  await removeStale(flowDir, Date.now() - STALE_EXECUTION_MS);
+  await removeStale(path.resolve(root), Date.now() - STALE_EXECUTION_MS);
   const dir = path.join(flowDir, randomUUID());
-  await fs.mkdir(dir);
+  // Another execution may remove the (empty) flow folder between our two mkdirs: try again, a few times.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await fs.mkdir(dir, { recursive: true });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw err;
+    }
+  }
   return {
     dir,
     async release() {
@@ -42,11 +50,29 @@ export async function openWorkFolder(root: string, ref: FlowRef): Promise<WorkFo
   };
 }
 
-async function removeStale(flowDir: string, before: number): Promise<void> {
-  const entries = await fs.readdir(flowDir, { withFileTypes: true }).catch(() => []);
-  for (const e of entries) {
-    const p = path.join(flowDir, e.name);
-    const st = await fs.stat(p).catch(() => undefined);
-    if (st && st.mtimeMs < before) await fs.rm(p, { recursive: true, force: true });
+/** The last time anything was written in an execution folder or the folders it works in. */
+async function lastWrite(execDir: string): Promise<number | undefined> {
+  const st = await fs.stat(execDir).catch(() => undefined);
+  if (!st) return undefined;
+  let latest = st.mtimeMs;
+  for (const sub of await fs.readdir(execDir, { withFileTypes: true }).catch(() => [])) {
+    if (!sub.isDirectory()) continue;
+    const s = await fs.stat(path.join(execDir, sub.name)).catch(() => undefined);
+    if (s) latest = Math.max(latest, s.mtimeMs);
+  }
+  return latest;
+}
+
+/** Removes every execution folder under `root` silent since `before`, and flow folders left empty. */
+async function removeStale(root: string, before: number): Promise<void> {
+  for (const flow of await fs.readdir(root, { withFileTypes: true }).catch(() => [])) {
+    if (!flow.isDirectory()) continue;
+    const flowDir = path.join(root, flow.name);
+    for (const e of await fs.readdir(flowDir, { withFileTypes: true }).catch(() => [])) {
+      const execDir = path.join(flowDir, e.name);
+      const written = await lastWrite(execDir);
+      if (written !== undefined && written < before) await fs.rm(execDir, { recursive: true, force: true });
+    }
+    await fs.rmdir(flowDir).catch(() => undefined);
   }
 }

@@ -31,15 +31,20 @@ test('two executions of the same flow get separate folders; releasing one leaves
   expect(fs.existsSync(path.dirname(first.dir))).toBe(false);
 });
 
-test("a crashed execution's leftovers are removed by the next execution once stale, never while fresh", async () => {
+test("a crashed execution's leftovers (patient data) are removed by the next execution of any flow once silent, never while it writes", async () => {
   const crashed = await openWorkFolder(root, ref);
-  fs.writeFileSync(path.join(crashed.dir, 'half.dcm.partial'), 'x');
-  const fresh = await openWorkFolder(root, ref);
-  expect(fs.existsSync(crashed.dir)).toBe(true);
+  fs.mkdirSync(path.join(crashed.dir, 'out'));
+  fs.writeFileSync(path.join(crashed.dir, 'out', '1.dcm'), 'x');
   const old = (Date.now() - STALE_EXECUTION_MS - 60_000) / 1000;
   fs.utimesSync(crashed.dir, old, old);
-  const next = await openWorkFolder(root, ref);
+  // Its out/ folder was written a moment ago: still a live execution, kept.
+  const fresh = await openWorkFolder(root, { requestId: 'req:other', run: 0 });
+  expect(fs.existsSync(crashed.dir)).toBe(true);
+  fs.utimesSync(path.join(crashed.dir, 'out'), old, old);
+  // Silent for longer than STALE_EXECUTION_MS: another flow's execution removes it, and its empty flow folder.
+  const next = await openWorkFolder(root, { requestId: 'req:third', run: 0 });
   expect(fs.existsSync(crashed.dir)).toBe(false);
+  expect(fs.existsSync(path.dirname(crashed.dir))).toBe(false);
   expect(fs.existsSync(fresh.dir)).toBe(true);
   await fresh.release();
   await next.release();
