@@ -35,6 +35,15 @@ export interface ConversationOptions {
   notifyWorker?: boolean | NotifyWorkerOptions;
 }
 
+/**
+ * The bot's Redis connections: BullMQ's producers on one, everything else (store, local desk, posted cards, staff
+ * names, the Teams rate limiter, the sandbox clock) on the other; bot/app.ts says why. Both may be the same connection.
+ */
+export interface ConversationConnections {
+  queues: Redis;
+  store: Redis;
+}
+
 /** The running conversation: what the bot needs, the queues and worker it started, and how to stop them. */
 export interface RunningConversation {
   wiring: ConversationWiring;
@@ -60,18 +69,25 @@ function serviceDeskFor(config: AppConfig, redis: Redis): ServiceDesk {
  * queue (QueueNotifier for the use-cases) and its worker, the one proactive sender with its per-conversation limiter,
  * the role resolver. Everything is built from `config`; nothing here reads the environment.
  */
-export function startConversation(config: AppConfig, logger: Logger, redis: Redis, adapter: CloudAdapter, opts: ConversationOptions = {}): RunningConversation {
+export function startConversation(
+  config: AppConfig,
+  logger: Logger,
+  connections: ConversationConnections,
+  adapter: CloudAdapter,
+  opts: ConversationOptions = {},
+): RunningConversation {
   const prefix = config.redis.prefix;
+  const { queues: queueRedis, store: redis } = connections;
   // The sandbox's clock can be moved for demos (one Redis key every process reads, as the workers do); production's cannot.
   const clock: SharedClock = config.mode === 'sandbox' ? new RedisOffsetClock(redis, prefix) : systemClock;
   const clockSync = config.mode === 'sandbox' && !opts.now ? setInterval(() => void clock.sync().catch(() => undefined), 5000).unref() : undefined;
   const now = opts.now ?? (() => clock.now());
   const store = createStore(redis, config);
   // The workers' own producer (the same queues, job ids and lanes, Blue Light to the emergency queue), not a copy.
-  const flowProducer: FlowProducer | undefined = opts.flows ? undefined : createFlowProducer(redis, config);
-  const notifyQueue = createNotifyQueue(redis, prefix);
+  const flowProducer: FlowProducer | undefined = opts.flows ? undefined : createFlowProducer(queueRedis, config);
+  const notifyQueue = createNotifyQueue(queueRedis, prefix);
   const notifier = new QueueNotifier(notifyQueue);
-  const analystWork: RunningAnalystWork | undefined = opts.work ? undefined : createAnalystWork(redis, config, { notifier, logger, cdRoot: config.workflow.cdRoot });
+  const analystWork: RunningAnalystWork | undefined = opts.work ? undefined : createAnalystWork(queueRedis, config, { notifier, logger, cdRoot: config.workflow.cdRoot });
   // Trauma study lists only (a search): DICOMweb QIDO-RS with the configured auth and timeout.
   const pacs = createPacsClient({
     kind: 'dicomweb',
