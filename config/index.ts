@@ -82,6 +82,8 @@ export interface AppConfig {
     workerStalledIntervalMs: number;
     flowConcurrency: number;
   };
+  /** The worker process's /metrics and /healthz (ITB_WORKER_METRICS_*); no port: not served. */
+  workerMetrics: { host: string; port?: number };
 }
 
 
@@ -216,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       workerStalledIntervalMs: e.ITB_WORKER_STALLED_INTERVAL_MS,
       flowConcurrency: e.ITB_FLOW_CONCURRENCY,
     },
+    workerMetrics: { host: e.ITB_WORKER_METRICS_HOST, ...(e.ITB_WORKER_METRICS_PORT !== undefined ? { port: e.ITB_WORKER_METRICS_PORT } : {}) },
   };
 }
 

@@ -181,6 +181,15 @@ export const envSchema = z.object({
   ITB_WORKER_STALLED_INTERVAL_MS: millis(1000).default(30_000),
   /** Flow-step jobs one worker process runs at once (the IEP thread limits are global and separate: guideline 2.3d). */
   ITB_FLOW_CONCURRENCY: z.coerce.number().int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1' }).max(64, { message: 'must be at most 64' }).default(8),
+
+  // Worker process monitoring (workers/metricsServer.ts; docs/operations.md "Monitoring")
+  /**
+   * Port of the worker process's GET /metrics (Prometheus) and GET /healthz. Empty: no port (the default, so several
+   * worker processes can share a host; give each its own). 0: any free port (logged as "metrics listening").
+   */
+  ITB_WORKER_METRICS_PORT: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), port.optional()),
+  /** Where it listens. No authentication on it: loopback unless the scraper is elsewhere (then an internal interface). */
+  ITB_WORKER_METRICS_HOST: z.string().trim().min(1, { message: 'must not be empty' }).default('127.0.0.1'),
 }).superRefine((e, ctx) => {
   // Cross-variable rules, reported under the variable to change.
   if (e.REDIS_CLUSTER_NODES !== undefined) {

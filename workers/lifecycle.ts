@@ -28,6 +28,8 @@ import { armTimersFromStore } from './timers/armTimers';
 
 export interface RunningWorkers {
   workers: Worker[];
+  /** The queues this process produces to (their job counts are what workers/metrics.ts reports). */
+  queues: Queue[];
   /** The flows' dependencies (undefined when this process runs no flows). */
   deps?: FlowDeps;
   /** Starts flows on these queues (for a process that also hosts the app). */
@@ -115,6 +117,7 @@ export function initWorkers(config: AppConfig, logger: Logger, overrides: Worker
   let closing: Promise<void> | undefined;
   return {
     workers,
+    queues,
     ...(deps ? { deps } : {}),
     ...(flows ? { flows } : {}),
     ready,

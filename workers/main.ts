@@ -7,6 +7,7 @@ import { createLogger } from '../config/logger';
 import { loadDotEnv } from '../config/dotenv';
 import { createRedisConnection } from './connection';
 import { startWorkers, closeWorkers } from './lifecycle';
+import { serveWorkerMetrics } from './metricsServer';
 
 async function main(): Promise<void> {
   loadDotEnv();
@@ -25,9 +26,11 @@ async function main(): Promise<void> {
   const running = startWorkers(config, logger);
   await running.ready;
   logger.info({ queues: running.workers.map((w) => w.name), mode: config.mode }, 'workers started');
+  // GET /metrics and /healthz when ITB_WORKER_METRICS_PORT is set (docs/operations.md "Monitoring").
+  const monitoring = await serveWorkerMetrics(running, config.workerMetrics, logger);
   const stop = async (signal: string) => {
     logger.info({ signal }, 'workers stopping');
-    await closeWorkers();
+    await Promise.all([monitoring?.close(), closeWorkers()]);
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
