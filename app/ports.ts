@@ -75,6 +75,11 @@ export interface AnalystWork {
   /** A quarantined import as the DICOM engine held it (findings' kinds and version, no values), or undefined. */
   readQuarantine(requestId: string): Promise<HeldImport | undefined>;
   /**
+   * The held import's findings in the engine's words, values included (the images' name or birth date beside the
+   * request's and PAS's): for the approver's 1:1 patient details only, never the channel or a log.
+   */
+  quarantineFindingTexts(requestId: string): Promise<string[] | undefined>;
+  /**
    * Orders the release to PACS of exactly the findings with this version (compare and set against the stored one),
    * keeping the approver's confirmation sealed, and queues the re-run (workers/steps/releaseQuarantine.ts). Refused
    * when the findings changed, cannot be released, or the request is no longer held. A repeat of the same version is

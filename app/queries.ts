@@ -115,6 +115,18 @@ export interface PatientDetailsView {
   outcome: 'details';
   summary: RequestSummary;
   request: TransferRequest;
+  /** A quarantined import: what the DICOM checks found, values included, for the approver to check (issue 5). */
+  heldFindings?: string[];
+}
+
+/**
+ * What the engine found for a quarantined request: the workers' record (the latest findings, also after a release that
+ * was held again), else the quarantine's sealed note in the history.
+ */
+async function heldFindingsOf(deps: AppDeps, requestId: string, history: StoredRequest['history']): Promise<string[] | undefined> {
+  const texts = deps.work ? await deps.work.quarantineFindingTexts(requestId).catch(() => undefined) : undefined;
+  if (texts?.length) return texts;
+  return [...history].reverse().find((t) => t.to === 'quarantined')?.note?.split('\n').filter((l) => l.trim() !== '');
 }
 
 /**
@@ -132,8 +144,9 @@ export async function patientDetails(deps: AppDeps, actor: AppActor, requestId: 
     }
     if (!stored.request) return { outcome: 'notNow', message: appMessages.detailsPurged(stored.callRef ?? 'This request'), status: stored.status };
     await deps.store.audit.append(auditEvent('request.viewed', { at: deps.now(), actor: auditActor(actor, 'analyst'), ...ids }, { view: 'details' }));
-    const { request, history: _h, ...summary } = stored;
-    return { outcome: 'details', summary, request };
+    const { request, history, ...summary } = stored;
+    const heldFindings = stored.status === 'quarantined' ? await heldFindingsOf(deps, stored.id, history) : undefined;
+    return { outcome: 'details', summary, request, ...(heldFindings?.length ? { heldFindings } : {}) };
   } catch (err) {
     return storeRefusal(deps, err, appMessages.actionNotSaved);
   }

@@ -14,6 +14,8 @@ export interface PatientDetailsCardData {
   callRef: string;
   /** The validated request as the store holds it (decrypted for this one send). */
   request: TransferRequest;
+  /** A quarantined import: what the DICOM checks found, in the engine's words (values included), to check it. */
+  heldFindings?: readonly string[];
 }
 
 type Fact = { title: string; value: string };
@@ -86,5 +88,6 @@ export function renderPatientDetailsCard(data: PatientDetailsCardData): Adaptive
     examFacts,
     requestFacts,
     noteFacts,
+    heldFindings: (data.heldFindings ?? []).map((text) => ({ text: `• ${escapeCardText(text)}` })),
   });
 }

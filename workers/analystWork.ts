@@ -113,6 +113,10 @@ export class WorkerAnalystWork implements AnalystWork {
     return held ? heldView(held) : undefined;
   }
 
+  async quarantineFindingTexts(requestId: string): Promise<string[] | undefined> {
+    return (await quarantineRecordsOf(this.deps).findings(requestId))?.map((f) => f.text);
+  }
+
   /**
    * Orders the release (compare and set on the findings' version, in the quarantine record) and queues the re-run of
    * the held run, its job id naming the version: a repeat adds nothing, and a re-run that failed (PACS refused, the

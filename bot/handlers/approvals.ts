@@ -51,7 +51,7 @@ const onShowPatientDetails: CardActionHandler = async (turn, data) => {
   if (out.outcome !== 'details') {
     return out.outcome === 'invalid' ? invalidResult(out) : refusalResult(out, 'see the patient details', 'notApprover');
   }
-  const card = renderPatientDetailsCard({ callRef: out.summary.callRef ?? 'not yet logged', request: out.request });
+  const card = renderPatientDetailsCard({ callRef: out.summary.callRef ?? 'not yet logged', request: out.request, ...(out.heldFindings ? { heldFindings: out.heldFindings } : {}) });
   if (turn.context.activity.conversation?.conversationType === 'personal') return { reply: [card] };
   try {
     const sent = await turn.services.sender.send({ audience: 'user', aadObjectId: turn.actor.aadObjectId }, { card });

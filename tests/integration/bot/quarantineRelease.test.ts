@@ -9,7 +9,7 @@ import { QuarantineRecords } from '../../../workers/quarantineRecord';
 import { testConfig } from '../../support/config';
 import { analyst, clinician, nonApprover, secondAnalyst } from '../app/actors';
 import { formValues } from '../app/forms';
-import { cardOf, cardText, channelSubmit, inputIds, startBotHarness, type BotHarness } from './botHarness';
+import { cardOf, cardText, channelSubmit, inputIds, personal, startBotHarness, type BotHarness } from './botHarness';
 
 const SYSTEM = { type: 'system' as const, component: 'test' };
 
@@ -107,6 +107,18 @@ describe('quarantine card: Release to PACS', () => {
     expect(await records.confirmation(req.requestId)).toBe(confirmation);
     // The redrawn channel card shows the order, not the button.
     expect(inputIds(await drawnCard())).not.toContain('releaseConfirmation');
+  });
+
+  it('show patient details on a held study: the approver gets, 1:1, what the checks found with the values to check', async () => {
+    await records.recordHeld(req.requestId, 0, NAME_MISMATCH, new Date());
+    await h.send(personal(analyst, { text: 'help' })); // the analyst's personal chat with the bot exists
+    const before = h.connector.received.length;
+    const { sent } = await h.send(channelSubmit(analyst, { verb: 'showPatientDetails', itemId: req.requestId, requestId: req.requestId, callRef: req.callRef }));
+    expect(JSON.stringify(sent)).not.toContain('MAIDEN');
+    const [oneToOne] = (await h.connector.waitFor(before + 1)).slice(before);
+    const body = JSON.stringify(oneToOne!.body);
+    expect(body).toContain('What the checks found in the images');
+    expect(body).toContain('MAIDEN, Ann');
   });
 
   it('an out-of-date card (the findings changed) releases nothing', async () => {
