@@ -24,10 +24,13 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const running = startWorkers(config, logger);
+  // GET /metrics and /healthz when ITB_WORKER_METRICS_PORT is set (docs/operations.md "Monitoring"). Called before
+  // awaiting anything: it listens to the workers' events at once, so the first jobs are counted too.
+  const listening = serveWorkerMetrics(running, config.workerMetrics, logger);
+  listening.catch(() => undefined); // reported by the await below, not as an unhandled rejection meanwhile
   await running.ready;
+  const monitoring = await listening;
   logger.info({ queues: running.workers.map((w) => w.name), mode: config.mode }, 'workers started');
-  // GET /metrics and /healthz when ITB_WORKER_METRICS_PORT is set (docs/operations.md "Monitoring").
-  const monitoring = await serveWorkerMetrics(running, config.workerMetrics, logger);
   const stop = async (signal: string) => {
     logger.info({ signal }, 'workers stopping');
     await Promise.all([monitoring?.close(), closeWorkers()]);

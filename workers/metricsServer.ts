@@ -83,7 +83,9 @@ function send(res: http.ServerResponse, status: number, body: string, contentTyp
 
 /**
  * The worker process's monitoring, as workers/main.ts runs it: metrics over every worker and queue of `running`, and
- * /healthz 200 while none of its workers is closing. Undefined when no port is configured (ITB_WORKER_METRICS_PORT).
+ * /healthz 200 while none of its workers is closing. Resolves to undefined when no port is configured
+ * (ITB_WORKER_METRICS_PORT). It attaches to the workers' events synchronously, before its promise is returned: call it
+ * right after initWorkers/startWorkers, before awaiting anything, or the first jobs' events are missed.
  */
 export async function serveWorkerMetrics(
   running: Pick<RunningWorkers, 'workers' | 'queues'>,
