@@ -24,6 +24,8 @@ export const SANDBOX_PORTS = {
   risMllp: 2575,
   risControl: 2576,
   pas: 8090,
+  /** The worker process's GET /metrics and /healthz (workers/metricsServer.ts). */
+  workerMetrics: 9464,
 } as const;
 
 export interface SandboxStack {
@@ -60,6 +62,7 @@ export function sandboxEnv(): Record<string, string> {
     // "members of the service-desk team" would make the non-approver an approver too.
     SERVICE_DESK_CHANNEL_ID: SANDBOX_TEAM.channels[0]!.id,
     ONCALL_RADIOLOGIST_AAD_OBJECT_IDS: demoUser('radiologist').aadObjectId,
+    ITB_WORKER_METRICS_PORT: String(SANDBOX_PORTS.workerMetrics),
   };
 }
 
