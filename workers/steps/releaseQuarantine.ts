@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { readCdContents } from '../../integrations/dicom';
 import type { AcceptedFinding } from '../../integrations/dicom/acceptedFindings';
@@ -7,12 +5,13 @@ import { PacsStudyNotFoundError } from '../../integrations/pacs';
 import type { StoredRequest } from '../../store';
 import { cdFolderOf } from '../cdSource';
 import type { FlowDeps } from '../flowDeps';
-import { flowIdOf, type FlowRef } from '../flowRef';
+import type { FlowRef } from '../flowRef';
 import { addStep } from '../flowSteps';
 import { retrieveDelivery } from '../importPipeline';
 import { importDeliveryIntoPacs, importIntoPacs, type PacsImportResult } from '../pacsImport';
 import { quarantineRecordsOf } from '../quarantineRecord';
 import { done, PermanentStepError, type StepOutcome } from '../stepOutcome';
+import { openWorkFolder } from '../workFolder';
 import { recordEngineOutcome } from './afterEngine';
 
 /**
@@ -45,14 +44,14 @@ export async function releaseQuarantineStep(ref: FlowRef, deps: FlowDeps): Promi
   const accepted = (await records.findings(ref.requestId)) ?? [];
   const confirmation = await records.confirmation(ref.requestId);
 
-  // Per execution, as the import steps: a stalled job run twice must not share (and empty) one folder.
-  const dir = path.resolve(deps.options.workDir, `${flowIdOf(ref).replace(/:/g, '~')}~release~${randomUUID()}`);
+  // Per execution, as the import steps (workers/workFolder.ts): a stalled job run twice must not empty one folder.
+  const work = await openWorkFolder(deps.options.workDir, ref);
   let recorded: Awaited<ReturnType<typeof recordEngineOutcome>>;
   try {
-    const result = stored.kind === 'import' ? await fromGateway(deps, ref, stored, accepted, dir) : await fromCd(deps, ref, stored, accepted, dir);
+    const result = stored.kind === 'import' ? await fromGateway(deps, ref, stored, accepted, work.dir) : await fromCd(deps, ref, stored, accepted, work.dir);
     recorded = await recordEngineOutcome(deps, ref, result, 'deliveredToPacs', confirmation !== undefined ? { confirmation } : {});
   } finally {
-    await fs.rm(dir, { recursive: true, force: true });
+    await work.release();
   }
   if (recorded === 'quarantined') return done('held again: the findings differ from the ones released');
   if (recorded !== 'stored') return done('request moved on');

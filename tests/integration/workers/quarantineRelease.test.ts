@@ -184,5 +184,7 @@ describe('release a quarantined import to PACS after a check', () => {
     expect((await audits(requestId)).filter((e) => e.type === 'dicom.quarantined')).toHaveLength(2);
     // The old card's version no longer releases anything.
     expect(await releaseQuarantine(app, analyst, requestId, { version: held.version, confirmation: 'again' }, 'k-changed-2')).toMatchObject({ outcome: 'problem' });
+    // Every release execution cleaned up its work folder.
+    expect(fs.readdirSync(h.workDir)).toEqual([]);
   });
 });
