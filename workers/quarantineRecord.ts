@@ -139,6 +139,22 @@ export class QuarantineRecords {
     return sealed === null ? undefined : this.cipher.open(sealed, `${requestId}|quarantine.confirmation`);
   }
 
+  /**
+   * What a release step needs, read in one step so the findings, their version and the order belong together: the
+   * accepted findings and the confirmation when a release of the CURRENT version was ordered and it is releasable,
+   * else undefined (nothing ordered, or held again since: that release is void).
+   */
+  async orderedRelease(requestId: string): Promise<{ version: string; findings: AcceptedFinding[]; confirmation?: string } | undefined> {
+    const [version, releasable, release, findings, confirmation] = await this.redis.hmget(this.key(requestId), 'version', 'releasable', 'release', 'findings', 'confirmation');
+    if (!version || releasable !== '1' || !release || !findings) return undefined;
+    if ((JSON.parse(release) as ReleaseOrder).version !== version) return undefined;
+    return {
+      version,
+      findings: JSON.parse(this.cipher.open(findings, `${requestId}|quarantine.findings`)) as AcceptedFinding[],
+      ...(confirmation ? { confirmation: this.cipher.open(confirmation, `${requestId}|quarantine.confirmation`) } : {}),
+    };
+  }
+
   /** Orders the release of exactly `version` (compare and set); see ReleaseOrderOutcome. */
   async orderRelease(requestId: string, version: string, by: { aadObjectId: string; at: Date }, confirmation: string): Promise<ReleaseOrderOutcome> {
     const order: ReleaseOrder = { version, by: by.aadObjectId, at: by.at.toISOString() };

@@ -37,12 +37,10 @@ export async function releaseQuarantineStep(ref: FlowRef, deps: FlowDeps): Promi
     return done('already released to UHL PACS');
   }
   if (stored.status !== 'quarantined') return done(`nothing to release: request is ${stored.status}`);
-  const records = quarantineRecordsOf(deps);
-  const held = await records.read(ref.requestId);
-  // The findings changed since the release was ordered (held again meanwhile): that release is void.
-  if (!held?.release || held.release.version !== held.version || !held.releasable) return done('no release ordered for the findings held now');
-  const accepted = (await records.findings(ref.requestId)) ?? [];
-  const confirmation = await records.confirmation(ref.requestId);
+  // Nothing ordered, or the findings changed since the release was ordered (held again meanwhile): that release is void.
+  const order = await quarantineRecordsOf(deps).orderedRelease(ref.requestId);
+  if (!order) return done('no release ordered for the findings held now');
+  const { findings: accepted, confirmation } = order;
 
   // Per execution, as the import steps (workers/workFolder.ts): a stalled job run twice must not empty one folder.
   const work = await openWorkFolder(deps.options.workDir, ref);
