@@ -19,7 +19,7 @@ import {
   type ValidationResult,
 } from '../domain';
 import { ServiceDeskError } from '../integrations/servicedesk';
-import { StoreError, type RequestSummary, type TransitionOptions } from '../store';
+import { StoreError, type RequestSummary, type TransitionOptions, type WrittenRecord } from '../store';
 import { auditActor, hasRole, type AppActor } from './appActor';
 import type { AppDeps } from './deps';
 import { auditDenial } from './denials';
@@ -113,18 +113,20 @@ export async function submitRequest(deps: AppDeps, actor: AppActor, kind: Reques
   } catch (err) {
     return storeRefusal(deps, err, appMessages.notAcceptedStore);
   }
-  return resumeIntake(deps, created.id, request, submissionKey, !created.created, created.summary);
+  return resumeIntake(deps, created.id, request, submissionKey, !created.created, created.written);
 }
 
 /**
  * Steps 4 and 5 for a stored request, from wherever it stopped. `written` is the record as this submission's create
  * left it (the store answers with what it wrote); a re-delivery reads where the first attempt got to.
  */
-async function resumeIntake(deps: AppDeps, requestId: string, request: TransferRequest, key: string, replayed: boolean, written?: RequestSummary): Promise<SubmitOutcome> {
+async function resumeIntake(deps: AppDeps, requestId: string, request: TransferRequest, key: string, replayed: boolean, written?: WrittenRecord): Promise<SubmitOutcome> {
   const now = deps.now();
   let summary: RequestSummary | undefined;
+  // What our own last write left: the next step is decided from it without reading the record again.
+  let basis = written;
   try {
-    summary = written ?? (await deps.store.requests.getSummary(requestId));
+    summary = written?.summary ?? (await deps.store.requests.getSummary(requestId));
     if (!summary) throw new Error(`request ${requestId} vanished after create`);
 
     if (summary.status === 'submitted') {
@@ -143,23 +145,25 @@ async function resumeIntake(deps: AppDeps, requestId: string, request: TransferR
         return { outcome: 'unavailable', message: appMessages.savedNotLogged, requestId };
       }
       const loggedEvent = auditEvent('request.logged', { at: now, actor: INTAKE, requestId, callRef }, { kind: request.kind });
-      summary = await advance(deps, summary, 'logged', {
+      ({ summary, basis } = await advance(deps, summary, 'logged', {
         actor: INTAKE,
         at: now,
         reason: 'logged with the service desk',
         callRef,
         idempotencyKey: `${key}:logged`,
         audit: [loggedEvent],
-      });
+        ...(basis ? { basis } : {}),
+      }));
     }
 
     if (summary.status === 'logged' && request.kind !== 'trauma') {
-      summary = await advance(deps, summary, 'awaitingApproval', {
+      ({ summary } = await advance(deps, summary, 'awaitingApproval', {
         actor: INTAKE,
         at: now,
         reason: 'waiting for a service-desk analyst',
         idempotencyKey: `${key}:awaitingApproval`,
-      });
+        ...(basis ? { basis } : {}),
+      }));
     }
   } catch (err) {
     return storeRefusal(deps, err, appMessages.savedNotLogged, requestId);
@@ -184,18 +188,18 @@ async function resumeIntake(deps: AppDeps, requestId: string, request: TransferR
 /**
  * One intake step. A concurrent delivery of the same submission may take the step between our read and our write:
  * the lifecycle then refuses ours (IllegalTransitionError), and the request as it now stands is the answer. When our
- * write went in, the store answers with the record as it wrote it (no read back).
+ * write went in, the store answers with the record as it wrote it (no read back), the basis of the next step.
  */
-async function advance(deps: AppDeps, summary: RequestSummary, to: RequestStatus, opts: TransitionOptions): Promise<RequestSummary> {
+async function advance(deps: AppDeps, summary: RequestSummary, to: RequestStatus, opts: TransitionOptions): Promise<{ summary: RequestSummary; basis?: WrittenRecord }> {
   try {
     const done = await deps.store.requests.transition(summary.id, to, opts);
-    if (done.summary) return done.summary;
+    if (done.written) return { summary: done.written.summary, basis: done.written };
   } catch (err) {
     if (!(err instanceof IllegalTransitionError)) throw err;
   }
   const now = await deps.store.requests.getSummary(summary.id);
   if (!now) throw new Error(`request ${summary.id} vanished during intake`);
-  return now;
+  return { summary: now };
 }
 
 function accepted(deps: AppDeps, summary: RequestSummary, request: TransferRequest, callRef: CallRef, replayed: boolean): AcceptedRequest {

@@ -23,10 +23,12 @@ export {
   type RequestChange,
   type TransitionOptions,
   type TransitionOutcome,
+  type WrittenRecord,
   type PurgeOutcome,
   type ReencryptOutcome,
 } from './requestStore';
 export type { RequestSummary, StoredRequest, RequestFacts } from './requestRecord';
+export { RecentWrites } from './recentWrites';
 export {
   AuditTrail,
   checkAuditFacts,

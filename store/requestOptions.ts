@@ -41,8 +41,18 @@ export interface CreateOutcome {
   version: number;
   /** False when the idempotency key had already created this request. */
   created: boolean;
-  /** The clear facts as this create wrote them (absent when the key had already created it: read them). */
-  summary?: RequestSummary;
+  /** The record as this create wrote it (absent when the key had already created it: read it). */
+  written?: WrittenRecord;
+}
+
+/**
+ * A record as the caller's own write left it: its clear facts and its history length. Hand it to the next
+ * transition as `basis` to skip that transition's read; the guarded write still checks version and status, so a
+ * record someone else changed in between is re-read, never overwritten.
+ */
+export interface WrittenRecord {
+  summary: RequestSummary;
+  historyLength: number;
 }
 
 /** A change to a request other than its status. */
@@ -72,6 +82,11 @@ export interface TransitionOptions {
   callRef?: CallRef;
   /** Further audit events for the same atomic step (e.g. iep.statusSeen). */
   audit?: readonly AuditRecord[];
+  /**
+   * The record as this caller's previous write left it (an outcome's `written`): the transition is decided from it
+   * without reading the record. Stale or wrong, it costs a re-read (the guarded write answers "conflict"), nothing else.
+   */
+  basis?: WrittenRecord;
 }
 
 /** What transition() did. */
@@ -81,8 +96,8 @@ export interface TransitionOutcome {
   version: number;
   /** True when this was a repeat delivery: the stored first outcome is returned and nothing changed. */
   replayed: boolean;
-  /** The record's clear facts right after this transition (absent on a replay: read them). */
-  summary?: RequestSummary;
+  /** The record right after this transition (absent on a replay: read it). */
+  written?: WrittenRecord;
 }
 
 /** What a purge did. */

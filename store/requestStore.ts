@@ -20,6 +20,7 @@ import type {
   RequestStoreOptions,
   TransitionOptions,
   TransitionOutcome,
+  WrittenRecord,
 } from './requestOptions';
 import { checkAuditFacts, type AuditRecord, type StoreAuditEvent } from './auditTrail';
 import {
@@ -69,6 +70,7 @@ export type {
   RequestStoreOptions,
   TransitionOptions,
   TransitionOutcome,
+  WrittenRecord,
 } from './requestOptions';
 
 type IdempotencyOutcome =
@@ -132,7 +134,7 @@ export class RequestStore {
     });
     switch (result.result) {
       case 'ok':
-        return { id, version: result.version, created: true, summary: summaryFromHash(recordKey, hashAfter(recordKey, {}, commands, result.version)) };
+        return { id, version: result.version, created: true, written: { summary: summaryFromHash(recordKey, hashAfter(recordKey, {}, commands, result.version)), historyLength: 0 } };
       case 'duplicate': {
         const first = parseOutcome(id, result.outcome);
         if (first.op !== 'create') throw new IdempotencyKeyReusedError(id);
@@ -176,11 +178,21 @@ export class RequestStore {
    * idempotency key, repeated deliveries return the first outcome (`replayed: true`) and change nothing.
    */
   async transition(id: string, to: RequestStatus, opts: TransitionOptions): Promise<TransitionOutcome> {
+    // The caller's own last write, when given, stands in for the first read (checked by the guarded write).
+    // Not with expectedVersion: that caller asks for exactly the state it names, as read now.
+    let basis: RecordRead | undefined =
+      opts.basis && opts.basis.summary.id === id && opts.expectedVersion === undefined ? basisRead(this.keys.request(id), opts.basis) : undefined;
     for (let attempt = 0; ; attempt++) {
-      // The idempotency key is read in the same round trip as the record (the guarded write checks it again).
-      const read = await this.readForWrite(id, opts.idempotencyKey);
-      if ('prior' in read) return this.replay(id, to, read.prior);
-      const current = read;
+      let current: RecordRead;
+      if (basis) current = basis;
+      else {
+        // The idempotency key is read in the same round trip as the record (the guarded write checks it again).
+        const read = await this.readForWrite(id, opts.idempotencyKey);
+        if ('prior' in read) return this.replay(id, to, read.prior);
+        current = read;
+      }
+      const fromBasis = current === basis;
+      basis = undefined;
       const { summary } = current;
       if (opts.expectedVersion !== undefined && summary.version !== opts.expectedVersion) {
         throw new ConflictError(id, opts.expectedVersion, summary.version);
@@ -198,6 +210,8 @@ export class RequestStore {
           ...(opts.note !== undefined ? { note: opts.note } : {}),
         });
       } catch (err) {
+        // Decided on the caller's basis: read the record as it is and decide again.
+        if (fromBasis) continue;
         // A copy of this same delivery may have won between our key check and our read (two Teams retries in flight):
         // the status has moved on, so the lifecycle refuses. That copy's outcome is the answer, not an error.
         if (opts.idempotencyKey !== undefined) {
@@ -227,11 +241,18 @@ export class RequestStore {
       });
       switch (result.result) {
         case 'ok':
-          return { transition, version: result.version, replayed: false, summary: summaryFromHash(current.key, hashAfter(current.key, current.hash, commands, result.version)) };
+          return {
+            transition,
+            version: result.version,
+            replayed: false,
+            written: { summary: summaryFromHash(current.key, hashAfter(current.key, current.hash, commands, result.version)), historyLength: current.historyLength + 1 },
+          };
         case 'duplicate':
           return this.replay(id, to, result.outcome);
         case 'conflict':
           // A caller that named a version asked for exactly that state; otherwise re-read and re-check the lifecycle.
+          // A stale basis is not a conflict of the caller's: it only costs the read it meant to save.
+          if (fromBasis) continue;
           if (opts.expectedVersion !== undefined || attempt >= this.conflictRetries) throw new ConflictError(id, summary.version, result.version);
           continue;
         default:
@@ -455,6 +476,14 @@ export class RequestStore {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/** A caller's basis as if read: the clear facts as hash fields (what summaryFromHash reads), the history length. */
+function basisRead(key: string, basis: WrittenRecord): RecordRead {
+  const s = basis.summary;
+  const hash: Record<string, string> = {};
+  for (const [field, value] of Object.entries(s)) if (value !== undefined) hash[field] = String(value);
+  return { key, hash, summary: s, historyLength: basis.historyLength };
+}
 
 /**
  * The record hash as a successful guarded write left it: `before` with the write's HSET/HDEL on the record applied

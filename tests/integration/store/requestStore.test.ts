@@ -40,8 +40,10 @@ describe('RequestStore on real Redis', () => {
     store.requests.create({ request: importRequest(), requester: clinician.aadObjectId, actor: requesterActor, at: T0, ...over });
 
   it('creates a request in "submitted", reads it back decrypted, and audits the submission without patient data', async () => {
-    const { id, version, created } = await create();
+    const { id, version, created, written } = await create();
     expect({ version, created }).toEqual({ version: 1, created: true });
+    // What create answers with is the record as stored, field for field.
+    expect(written).toEqual({ summary: await store.requests.getSummary(id), historyLength: 0 });
     const stored = await store.requests.get(id);
     expect(stored).toEqual({
       id,
@@ -138,10 +140,10 @@ describe('RequestStore on real Redis', () => {
       version: 2,
       replayed: false,
       transition: { requestId: id, kind: 'import', from: 'submitted', to: 'logged', at: at(1).toISOString(), by: systemActor, why: 'logged with the service desk' },
-      summary: expect.objectContaining({ id, status: 'logged', version: 2, callRef, statusSince: at(1).toISOString() }),
+      written: { summary: expect.objectContaining({ id, status: 'logged', version: 2, callRef, statusSince: at(1).toISOString() }), historyLength: 1 },
     });
-    // The summary the write answers with is the record as stored, field for field (no read back on the submit path).
-    expect(logged.summary).toEqual(await store.requests.getSummary(id));
+    // The record the write answers with is the record as stored, field for field (no read back on the submit path).
+    expect(logged.written?.summary).toEqual(await store.requests.getSummary(id));
     await store.requests.transition(id, 'awaitingApproval', { actor: systemActor, at: at(2), reason: 'sent to the service-desk channel' });
     const versionBefore = (await store.requests.getSummary(id))!.version;
     const auditBefore = (await store.audit.readForRequest(id)).length;
@@ -185,8 +187,8 @@ describe('RequestStore on real Redis', () => {
     await store.requests.transition(id, 'iepNew', { actor: systemActor, at: at(10), reason: 'IEP status New' });
     const late = await approve(11);
     // A replay changed nothing, so it carries no fresh summary; everything else is the first outcome.
-    const { summary: firstSummary, ...firstOutcome } = first;
-    expect(firstSummary).toMatchObject({ status: 'approved', version: 4 });
+    const { written: firstWritten, ...firstOutcome } = first;
+    expect(firstWritten?.summary).toMatchObject({ status: 'approved', version: 4 });
     expect(late).toEqual({ ...firstOutcome, replayed: true });
 
     const stored = await store.requests.get(id);
@@ -233,6 +235,62 @@ describe('RequestStore on real Redis', () => {
       await slow.quit();
     }
     expect((await mine.requests.get(id))!.history.filter((t) => t.to === 'approved')).toHaveLength(1);
+  });
+
+  it('decides a transition from the caller\'s basis without reading the record, and re-reads when the basis is stale', async () => {
+    // Count the reads: a transition reads the record in one MULTI (idempotency key, hash, history length).
+    const counting = connect();
+    let reads = 0;
+    const multi = counting.multi.bind(counting);
+    (counting as unknown as { multi: typeof counting.multi }).multi = ((...args: Parameters<typeof counting.multi>) => {
+      reads += 1;
+      return multi(...args);
+    }) as typeof counting.multi;
+    const key = freshKey('keyB');
+    const mine = storeFor(counting, prefix, [key]);
+    // The checks read through another connection, with the same key.
+    const store = storeFor(redis, prefix, [key]);
+    try {
+      const made = await mine.requests.create({ request: importRequest(), requester: clinician.aadObjectId, actor: requesterActor, at: T0 });
+      const logged = await mine.requests.transition(made.id, 'logged', { actor: systemActor, at: at(1), reason: 'logged', callRef, basis: made.written! });
+      const waiting = await mine.requests.transition(made.id, 'awaitingApproval', { actor: systemActor, at: at(2), reason: 'to channel', basis: logged.written! });
+      expect(reads).toBe(0);
+      expect(waiting.written).toEqual({ summary: await store.requests.getSummary(made.id), historyLength: 2 });
+      expect((await store.requests.get(made.id))!.history.map((t) => [t.from, t.to])).toEqual([
+        ['submitted', 'logged'],
+        ['logged', 'awaitingApproval'],
+      ]);
+
+      // Someone else moves the request on: the stale basis (awaitingApproval, version 3) is refused by the guarded
+      // write, the record is re-read, and the transition applies to the request as it now stands (no overwrite).
+      await store.requests.transition(made.id, 'needsInformation', { actor: analystActor, at: at(3), reason: 'asked', note: 'Which scan?' });
+      const cancelled = await mine.requests.transition(made.id, 'cancelled', { actor: requesterActor, at: at(4), reason: 'withdrawn', basis: waiting.written! });
+      expect(reads).toBe(1);
+      expect(cancelled.transition).toMatchObject({ from: 'needsInformation', to: 'cancelled' });
+      expect(cancelled.written).toEqual({ summary: await store.requests.getSummary(made.id), historyLength: 4 });
+      const history = (await store.requests.get(made.id))!.history;
+      expect(history.map((t) => [t.from, t.to])).toEqual([
+        ['submitted', 'logged'],
+        ['logged', 'awaitingApproval'],
+        ['awaitingApproval', 'needsInformation'],
+        ['needsInformation', 'cancelled'],
+      ]);
+      expect(history[2]!.note).toBe('Which scan?');
+
+      // A basis the lifecycle refuses (it says "submitted", so "approved" is illegal) is not the answer: the record is
+      // read and the real status decides; and a repeat with the same key replays whatever the basis says.
+      const other = await mine.requests.create({ request: importRequest(), requester: clinician.aadObjectId, actor: requesterActor, at: T0 });
+      await store.requests.transition(other.id, 'logged', { actor: systemActor, at: at(1), reason: 'logged', callRef: 'ITB-2026-000043' as CallRef });
+      await store.requests.transition(other.id, 'awaitingApproval', { actor: systemActor, at: at(2), reason: 'to channel' });
+      const approve = () =>
+        mine.requests.transition(other.id, 'approved', { actor: analystActor, at: at(3), reason: 'approved', idempotencyKey: 'basis-approve', basis: other.written! });
+      const approved = await approve();
+      expect(approved).toMatchObject({ replayed: false, version: 4, transition: { from: 'awaitingApproval', to: 'approved' } });
+      expect(await approve()).toMatchObject({ replayed: true, version: 4, transition: approved.transition });
+      expect((await store.requests.get(other.id))!.history.filter((t) => t.to === 'approved')).toHaveLength(1);
+    } finally {
+      await counting.quit();
+    }
   });
 
   it('refuses an idempotency key reused for another request or another target status', async () => {
