@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { RecentWrites } from '../store';
 
 /** What the channel cards call the bot and the workers when they act. */
 export const BOT_DISPLAY_NAME = 'Imaging Transfer Bot';
@@ -9,6 +10,9 @@ export const BOT_DISPLAY_NAME = 'Imaging Transfer Bot';
  * identity, not patient data. One Redis hash; names are short and the staff list is small.
  */
 export class StaffNames {
+  // A name saved by this process in the last 5 minutes is not written again on every activity (store/recentWrites.ts).
+  private readonly recent = new RecentWrites(5 * 60_000);
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -20,7 +24,12 @@ export class StaffNames {
 
   async remember(aadObjectId: string, displayName: string | undefined): Promise<void> {
     const name = displayName?.trim().slice(0, 100);
-    if (name) await this.redis.hset(this.key, aadObjectId.toLowerCase(), name);
+    if (!name) return;
+    const id = aadObjectId.toLowerCase();
+    if (this.recent.isFresh(id, name)) return;
+    this.recent.forget(id);
+    await this.redis.hset(this.key, id, name);
+    this.recent.remember(id, name);
   }
 
   /** Names for these ids; an unknown id is absent from the map. */

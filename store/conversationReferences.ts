@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { CorruptRecordError, InvalidStoreInputError } from './errors';
 import type { StoreKeys } from './keys';
+import { RecentWrites } from './recentWrites';
 import { execReplies, redisCall } from './redisCall';
 
 /**
@@ -39,10 +40,20 @@ export const SERVICE_DESK_CHANNEL = 'serviceDesk';
  * Staff identities only, never patient data, so they are stored in clear.
  */
 export class ConversationReferences {
+  /**
+   * References this process saved in the last 30 s: the same reference from the same user's next activity is not
+   * written again (store/recentWrites.ts). Any other value, e.g. the "undeliverable" mark of a 403 or a fresh
+   * reference clearing it, is written at once; a mark made by another bot instance is cleared within 30 s.
+   */
+  private readonly recent: RecentWrites;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: StoreKeys,
-  ) {}
+    opts: { unchangedRewriteMs?: number } = {},
+  ) {
+    this.recent = new RecentWrites(opts.unchangedRewriteMs ?? 30_000);
+  }
 
   /** Saves the personal-chat reference of a user (called on every message from them, so it stays current). */
   async saveForUser(aadObjectId: string, reference: StoredConversationReference): Promise<void> {
@@ -56,7 +67,9 @@ export class ConversationReferences {
 
   /** Forgets a user's reference: Teams answered 403 because they removed the app. */
   async forgetUser(aadObjectId: string): Promise<void> {
-    await redisCall('forget a conversation reference', () => this.redis.del(this.keys.conversationOfUser(aadObjectId)));
+    const key = this.keys.conversationOfUser(aadObjectId);
+    this.recent.forget(key);
+    await redisCall('forget a conversation reference', () => this.redis.del(key));
   }
 
   /** Saves a channel's reference under our name for it (default: the service-desk channel). */
@@ -75,12 +88,17 @@ export class ConversationReferences {
   }
 
   private async save(key: string, reference: StoredConversationReference): Promise<void> {
+    const given = JSON.stringify(reference);
+    if (this.recent.isFresh(key, given)) return;
     const parsed = conversationReferenceSchema.safeParse(reference);
     // Paths only: the values are staff identities, but nothing from the input needs quoting to fix the caller.
     if (!parsed.success) throw new InvalidStoreInputError('conversation reference', parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
     const checked = parsed.data;
     const json = JSON.stringify(checked);
+    // Forgotten first: if this write fails, the next save must not be skipped.
+    this.recent.forget(key);
     await execReplies('save a conversation reference', this.redis.multi().set(key, json).set(this.keys.conversationById(checked.conversation.id), json));
+    this.recent.remember(key, given);
   }
 
   private async load(key: string): Promise<StoredConversationReference | undefined> {

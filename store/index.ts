@@ -29,6 +29,7 @@ export {
 } from './requestStore';
 export type { RequestSummary, StoredRequest, RequestFacts } from './requestRecord';
 export { RecentWrites } from './recentWrites';
+export { RecentWrites } from './recentWrites';
 export {
   AuditTrail,
   checkAuditFacts,

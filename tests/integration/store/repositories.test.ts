@@ -2,9 +2,11 @@ import { Redis } from 'ioredis';
 import { auditEvent, type CallRef } from '../../../domain';
 import {
   AuditFactsRejectedError,
+  ConversationReferences,
   CorruptRecordError,
   InvalidStoreInputError,
   StoreError,
+  StoreKeys,
   StoreUnavailableError,
   type Store,
   type StoredConversationReference,
@@ -126,6 +128,39 @@ describe('audit trail, idempotency keys and conversation references on real Redi
       expect(await store.conversations.getForUser('never-talked')).toBeUndefined();
       await store.conversations.forgetUser(clinician.aadObjectId);
       expect(await store.conversations.getForUser(clinician.aadObjectId)).toBeUndefined();
+    });
+
+    it('does not re-write the same reference within 30 s, but always writes a changed one, and again after forgetUser', async () => {
+      const key = `${prefix}:conversation:user:${clinician.aadObjectId}`;
+      await store.conversations.saveForUser(clinician.aadObjectId, personal);
+      // Deleted behind the store's back (as a Redis restart could lose it): the same reference again is not written...
+      await redis.del(key);
+      await store.conversations.saveForUser(clinician.aadObjectId, { ...personal });
+      expect(await redis.get(key)).toBeNull();
+      // ...but any change is: the 403 mark the proactive sender records, and the fresh reference that clears it.
+      const marked = { ...personal, undeliverable: { status: 403, at: T0.toISOString() } } as StoredConversationReference;
+      await store.conversations.saveForUser(clinician.aadObjectId, marked);
+      expect(await store.conversations.getForUser(clinician.aadObjectId)).toEqual(marked);
+      await store.conversations.saveForUser(clinician.aadObjectId, personal);
+      expect(await store.conversations.getForUser(clinician.aadObjectId)).toEqual(personal);
+      // forgetUser forgets what was written: the next save writes.
+      await store.conversations.forgetUser(clinician.aadObjectId);
+      await store.conversations.saveForUser(clinician.aadObjectId, personal);
+      expect(await store.conversations.getForUser(clinician.aadObjectId)).toEqual(personal);
+      // Another store (another bot process) knows nothing of this one's writes: it writes.
+      await redis.del(key);
+      await storeFor(redis, prefix, [freshKey('keyA')]).conversations.saveForUser(clinician.aadObjectId, personal);
+      expect(await store.conversations.getForUser(clinician.aadObjectId)).toEqual(personal);
+    });
+
+    it('writes the same reference again once 30 s have passed (a copy lost by Redis comes back)', async () => {
+      const key = `${prefix}:conversation:user:${clinician.aadObjectId}`;
+      const shortMemory = new ConversationReferences(redis, new StoreKeys(prefix), { unchangedRewriteMs: 50 });
+      await shortMemory.saveForUser(clinician.aadObjectId, personal);
+      await redis.del(key);
+      await new Promise((r) => setTimeout(r, 80));
+      await shortMemory.saveForUser(clinician.aadObjectId, personal);
+      expect(JSON.parse((await redis.get(key))!)).toEqual(personal);
     });
 
     it('refuses to save a reference without conversation id or service URL, and reports a damaged one as corrupt', async () => {
