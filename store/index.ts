@@ -29,7 +29,6 @@ export {
 } from './requestStore';
 export type { RequestSummary, StoredRequest, RequestFacts } from './requestRecord';
 export { RecentWrites } from './recentWrites';
-export { RecentWrites } from './recentWrites';
 export {
   AuditTrail,
   checkAuditFacts,
