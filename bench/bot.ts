@@ -207,6 +207,8 @@ interface LevelResult {
   redisCommandsPerSubmission?: number;
   /** The same, by command name. */
   redisCommandsByName?: Record<string, number>;
+  /** With BENCH_BOT_MONITOR: client round trips to Redis per submission (see startMonitor), all clients. */
+  redisRoundTripsPerSubmission?: number;
   /** CPU ms the bot process (or, for the baseline, the same process's no-op route) used per submission. */
   cpuMsPerSubmission?: number;
 }
@@ -331,14 +333,32 @@ function perSubmissionByName(before: ReadonlyMap<string, number>, after: Readonl
   return Object.fromEntries(out.sort((a, b) => b[1] - a[1]));
 }
 
-/** Redis MONITOR to a file (one line per command, with its arguments), until stop(). */
-async function startMonitor(url: string, file: string): Promise<{ stop: () => Promise<void> }> {
+/**
+ * Redis MONITOR to a file (one line per command, with its arguments, and who sent it), until stop(); also counts the
+ * round trips clients made: each command a client sent counts one, a MULTI ... EXEC counts one, and what scripts run
+ * inside Redis counts none (MONITOR names their source "lua"). Plain commands a client pipelined in one write are
+ * counted one each, so the figure is an upper bound. MONITOR slows Redis: latencies of such a run are not quoted.
+ */
+async function startMonitor(url: string, file: string): Promise<{ roundTrips: () => number; stop: () => Promise<void> }> {
   const client = new Redis(url, { maxRetriesPerRequest: 1 });
   const out = fs.createWriteStream(file);
   const monitor = await client.monitor();
   let open = true;
-  monitor.on('monitor', (time: string, args: string[]) => open && out.write(`${time} ${args.map((a) => (a.length > 60 ? `${a.slice(0, 60)}...` : a)).join(' ')}\n`));
+  let roundTrips = 0;
+  const inMulti = new Set<string>();
+  monitor.on('monitor', (time: string, args: string[], source: string) => {
+    const name = (args[0] ?? '').toLowerCase();
+    if (source !== 'lua') {
+      if (name === 'multi') {
+        inMulti.add(source);
+        roundTrips += 1;
+      } else if (name === 'exec' || name === 'discard') inMulti.delete(source);
+      else if (!inMulti.has(source)) roundTrips += 1;
+    }
+    if (open) out.write(`${time} [${source}] ${args.map((a) => (a.length > 60 ? `${a.slice(0, 60)}...` : a)).join(' ')}\n`);
+  });
   return {
+    roundTrips: () => roundTrips,
     stop: async () => {
       open = false;
       monitor.disconnect();
@@ -404,13 +424,16 @@ export async function runBotBench(): Promise<BotBenchResult> {
       const baseline = await runLevel('baseline', bot.baselineUrl, connector, serviceUrl, c, per, 'base');
       const cpuBefore = cpuMsOf(bot.child.pid!);
       const callsBefore = await redisCallsByName(redisAdmin);
+      const tripsBefore = monitor?.roundTrips();
       const botRun = await runLevel('bot', bot.botUrl, connector, serviceUrl, c, per, 'bot');
+      // The two INFO calls (before and after) are the bench's own.
+      if (monitor && tripsBefore !== undefined) botRun.redisRoundTripsPerSubmission = (monitor.roundTrips() - tripsBefore - 1) / botRun.submissions;
       botRun.cpuMsPerSubmission = (cpuMsOf(bot.child.pid!) - cpuBefore) / botRun.submissions;
       const callsAfter = await redisCallsByName(redisAdmin);
       botRun.redisCommandsPerSubmission = (total(callsAfter) - total(callsBefore) - 1) / botRun.submissions;
       botRun.redisCommandsByName = perSubmissionByName(callsBefore, callsAfter, botRun.submissions);
       results.push({ concurrency: c, bot: botRun, baseline });
-      process.stderr.write(`  ${c} submitters: bot p99 ${botRun.p99Ms.toFixed(0)} ms (${botRun.errors} errors), baseline p99 ${baseline.p99Ms.toFixed(1)} ms\n`);
+      process.stderr.write(`  ${c} submitters: bot p99 ${botRun.p99Ms.toFixed(0)} ms (${botRun.errors} errors), baseline p99 ${baseline.p99Ms.toFixed(1)} ms${botRun.redisRoundTripsPerSubmission !== undefined ? `; Redis round trips per submission ${botRun.redisRoundTripsPerSubmission.toFixed(1)} (MONITOR on: latencies not comparable)` : ''}\n`);
     }
     await monitor?.stop();
     const botPeakRssMb = peakRssMb(bot.child.pid!);
