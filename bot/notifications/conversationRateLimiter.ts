@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { scriptOf } from './redisScript';
 
 /** Teams' documented limits for a bot posting into one conversation: 7 messages a second and 1,800 an hour. */
 export const TEAMS_CONVERSATION_LIMITS = { perSecond: 7, perHour: 1800 } as const;
@@ -46,7 +47,7 @@ export class ConversationRateLimiter {
   async take(conversationId: string): Promise<number> {
     const key = `${this.prefix}:teams:rate:${conversationId.split(';')[0]}`;
     const member = `${process.pid}.${++this.seq}.${Math.random().toString(36).slice(2, 8)}`;
-    const wait = await this.redis.eval(TAKE_SLOT, 1, key, this.limits.perSecond, this.limits.perHour, member);
+    const wait = await scriptOf(this.redis, 'itbTeamsTakeSlot', TAKE_SLOT, 1)(key, String(this.limits.perSecond), String(this.limits.perHour), member);
     return Number(wait);
   }
 }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { scriptOf } from './redisScript';
 
 /** Which card about a request: the channel's approval card, or the requester's latest status card. */
 export type PostedCardRole = 'approval' | 'status';
@@ -53,13 +54,13 @@ export class PostedCards {
    * send failed and will be retried.
    */
   async claimUpdate(requestId: string, role: PostedCardRole, version: number): Promise<boolean> {
-    const won = await this.redis.eval(CLAIM, 1, this.key(requestId), `${role}.claimed`, String(version), String(KEEP_SECONDS));
+    const won = await scriptOf(this.redis, 'itbPostedCardClaim', CLAIM, 1)(this.key(requestId), `${role}.claimed`, String(version), String(KEEP_SECONDS));
     return Number(won) === 1;
   }
 
   /** Gives a claim back (only if it is still ours), so a retried job can update the card. */
   async releaseUpdate(requestId: string, role: PostedCardRole, version: number): Promise<void> {
-    await this.redis.eval(RELEASE, 1, this.key(requestId), `${role}.claimed`, String(version));
+    await scriptOf(this.redis, 'itbPostedCardRelease', RELEASE, 1)(this.key(requestId), `${role}.claimed`, String(version));
   }
 
   async all(requestId: string): Promise<Partial<Record<PostedCardRole, PostedCard>>> {
