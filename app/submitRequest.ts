@@ -62,6 +62,9 @@ const VALIDATORS: Record<RequestKind, (input: unknown, ctx: ValidationContext) =
 // The intake steps after the form are done by the bot on the requester's behalf, not by the requester.
 const INTAKE: Actor = { type: 'system', component: 'intake' };
 
+/** Step 5's status change (not trauma), under the submission's key. */
+const AWAITING_APPROVAL = (key: string) => ({ to: 'awaitingApproval' as const, reason: 'waiting for a service-desk analyst', idempotencyKey: `${key}:awaitingApproval` });
+
 /**
  * Submits a request form. Order matters, and each step is safe to repeat under the same `submissionKey` (a stable key
  * for this card submission, e.g. `submit:<kind>:<user>:<card activity id>`; Teams re-delivers activities):
@@ -145,6 +148,8 @@ async function resumeIntake(deps: AppDeps, requestId: string, request: TransferR
         return { outcome: 'unavailable', message: appMessages.savedNotLogged, requestId };
       }
       const loggedEvent = auditEvent('request.logged', { at: now, actor: INTAKE, requestId, callRef }, { kind: request.kind });
+      // Step 5's status change goes in the same write as step 4's (one round trip; each keeps its history entry, audit
+      // and idempotency key). Trauma stays at logged: its flow starts next, without approval.
       ({ summary, basis } = await advance(deps, summary, 'logged', {
         actor: INTAKE,
         at: now,
@@ -153,17 +158,14 @@ async function resumeIntake(deps: AppDeps, requestId: string, request: TransferR
         idempotencyKey: `${key}:logged`,
         audit: [loggedEvent],
         ...(basis ? { basis } : {}),
+        ...(request.kind !== 'trauma' ? { then: AWAITING_APPROVAL(key) } : {}),
       }));
     }
 
+    // A re-delivery of a submission that stopped at logged (or a logged step that lost a race) finishes step 5 here.
     if (summary.status === 'logged' && request.kind !== 'trauma') {
-      ({ summary } = await advance(deps, summary, 'awaitingApproval', {
-        actor: INTAKE,
-        at: now,
-        reason: 'waiting for a service-desk analyst',
-        idempotencyKey: `${key}:awaitingApproval`,
-        ...(basis ? { basis } : {}),
-      }));
+      const { to, ...step } = AWAITING_APPROVAL(key);
+      ({ summary } = await advance(deps, summary, to, { actor: INTAKE, at: now, ...step, ...(basis ? { basis } : {}) }));
     }
   } catch (err) {
     return storeRefusal(deps, err, appMessages.savedNotLogged, requestId);

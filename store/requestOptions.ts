@@ -1,5 +1,5 @@
 import type { EncryptionKey } from '../config';
-import type { Actor, CallRef, TransferRequest, Transition } from '../domain';
+import type { Actor, CallRef, RequestStatus, TransferRequest, Transition } from '../domain';
 import type { AuditRecord } from './auditTrail';
 import type { RequestSummary } from './requestRecord';
 
@@ -87,6 +87,12 @@ export interface TransitionOptions {
    * without reading the record. Stale or wrong, it costs a re-read (the guarded write answers "conflict"), nothing else.
    */
   basis?: WrittenRecord;
+  /**
+   * A second transition from `to`, in the same atomic write (same actor and time; e.g. logged -> awaitingApproval at
+   * intake): its own history entry, version, "request.statusChanged" audit and idempotency key, one round trip for
+   * both. A chain the lifecycle does not allow is refused (InvalidChangeError) and nothing is written.
+   */
+  then?: { to: RequestStatus; reason: string; idempotencyKey?: string };
 }
 
 /** What transition() did. */
@@ -96,8 +102,10 @@ export interface TransitionOutcome {
   version: number;
   /** True when this was a repeat delivery: the stored first outcome is returned and nothing changed. */
   replayed: boolean;
-  /** The record right after this transition (absent on a replay: read it). */
+  /** The record right after this transition (absent on a replay: read it); after `then`'s, when one was asked for. */
   written?: WrittenRecord;
+  /** `then`, when it was applied with this transition. */
+  then?: { transition: Transition; version: number };
 }
 
 /** What a purge did. */

@@ -230,7 +230,9 @@ export class RequestStore {
       this.check(audit);
       const version = summary.version + 1;
       const outcome: IdempotencyOutcome = { op: 'transition', requestId: id, index: current.historyLength, version };
-      const commands = transitionCommands(this.keys, this.cipher, current, transition, { ...(opts.callRef !== undefined ? { callRef: opts.callRef } : {}), audit });
+      const first = transitionCommands(this.keys, this.cipher, current, transition, { ...(opts.callRef !== undefined ? { callRef: opts.callRef } : {}), audit });
+      const chained = opts.then ? this.chainedTransition(current, first, transition, version, opts.then, opts) : undefined;
+      const commands = chained ? [...first, ...chained.commands] : first;
       const result = await this.write(id, {
         recordKey: current.key,
         mode: 'update',
@@ -243,9 +245,13 @@ export class RequestStore {
         case 'ok':
           return {
             transition,
-            version: result.version,
+            version,
             replayed: false,
-            written: { summary: summaryFromHash(current.key, hashAfter(current.key, current.hash, commands, result.version)), historyLength: current.historyLength + 1 },
+            written: {
+              summary: summaryFromHash(current.key, hashAfter(current.key, current.hash, commands, result.version)),
+              historyLength: current.historyLength + (chained ? 2 : 1),
+            },
+            ...(chained ? { then: { transition: chained.transition, version: result.version } } : {}),
           };
         case 'duplicate':
           return this.replay(id, to, result.outcome);
@@ -259,6 +265,46 @@ export class RequestStore {
           throw new RequestNotFoundError(id);
       }
     }
+  }
+
+  /**
+   * The commands of `then`, applied after `first` in the same guarded write: the record's version is bumped once for
+   * each transition (the script bumps it for the last), and `then`'s idempotency key is set with its own outcome.
+   */
+  private chainedTransition(
+    current: RecordRead,
+    first: readonly RedisCommand[],
+    previous: Transition,
+    version: number,
+    then: NonNullable<TransitionOptions['then']>,
+    opts: TransitionOptions,
+  ): { transition: Transition; commands: RedisCommand[] } {
+    const id = current.summary.id;
+    const afterFirst = summaryFromHash(current.key, hashAfter(current.key, current.hash, first, version));
+    let transition: Transition;
+    try {
+      transition = makeTransition({ requestId: id, kind: afterFirst.kind, from: previous.to, to: then.to, at: opts.at, by: opts.actor, why: then.reason });
+    } catch {
+      // Not a lost race (that is the first transition's check): the caller asked for a chain the lifecycle forbids.
+      throw new InvalidChangeError(id, `a ${afterFirst.kind} request cannot go on from ${previous.to} to ${then.to}`);
+    }
+    const changed = auditEvent(
+      'request.statusChanged',
+      { at: opts.at, actor: opts.actor, requestId: id, ...(afterFirst.callRef !== undefined ? { callRef: afterFirst.callRef } : {}) },
+      { kind: afterFirst.kind, from: previous.to, to: then.to, why: then.reason },
+    );
+    this.check([changed]);
+    const outcome: IdempotencyOutcome = { op: 'transition', requestId: id, index: current.historyLength + 1, version: version + 1 };
+    return {
+      transition,
+      commands: [
+        ['HINCRBY', current.key, 'version', '1'],
+        ...transitionCommands(this.keys, this.cipher, { summary: afterFirst, historyLength: current.historyLength + 1 }, transition, { audit: [changed] }),
+        ...(then.idempotencyKey !== undefined
+          ? [['SET', this.keys.requestIdempotency(then.idempotencyKey), JSON.stringify(outcome), 'EX', String(this.idempotencyTtl)] as RedisCommand]
+          : []),
+      ],
+    };
   }
 
   /** The request with its decrypted body and history, or undefined. */
@@ -497,6 +543,8 @@ function hashAfter(recordKey: string, before: Readonly<Record<string, string>>, 
     if (key !== recordKey) continue;
     if (name === 'HSET') for (let i = 0; i + 1 < args.length; i += 2) hash[args[i]!] = args[i + 1]!;
     else if (name === 'HDEL') for (const field of args) delete hash[field];
+    // A chained transition's own version bump: the final version is set below.
+    else if (name === 'HINCRBY' && args[0] === 'version') continue;
     else throw new Error(`hashAfter: ${name} on the record is not modelled`);
   }
   hash.version = String(version);

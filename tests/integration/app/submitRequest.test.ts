@@ -1,5 +1,5 @@
 import { submitRequest, type AcceptedRequest } from '../../../app';
-import { isCallRef } from '../../../domain';
+import { isCallRef, type CallRef } from '../../../domain';
 import type { ServiceDesk } from '../../../integrations/servicedesk';
 import { ServiceDeskUnreachableError } from '../../../integrations/servicedesk';
 import { analyst, clinician, nonApprover, radiologist } from './actors';
@@ -112,6 +112,27 @@ describe('submitRequest on real Redis, the local service desk and the PAS stand-
     expect(second.requestId).toBe(requestId);
     expect(second.status).toBe('awaitingApproval');
     expect(await h.store.requests.listByRequester(clinician.aadObjectId)).toHaveLength(1);
+  });
+
+  it('logs and sends for approval in one store write, and finishes a submission an earlier attempt left at "logged"', async () => {
+    // A first attempt that stopped after step 4 (as a bot from before steps 4 and 5 shared a write could leave it):
+    // the same submission finishes step 5 under its own key, once, and tells the channel.
+    const stopped = await submitRequest(h.deps, clinician, 'import', formValues('personal-submit-import'), 'k-logged');
+    expectAccepted(stopped);
+    const history = (await h.store.requests.get(stopped.requestId))!.history;
+    expect(history.map((t) => [t.from, t.to, t.at])).toEqual([
+      ['submitted', 'logged', history[0]!.at],
+      ['logged', 'awaitingApproval', history[0]!.at],
+    ]);
+    expect((await h.store.requests.getSummary(stopped.requestId))!.version).toBe(3);
+
+    const made = await h.store.requests.create({ request: (await h.store.requests.get(stopped.requestId))!.request!, requester: clinician.aadObjectId, actor: { type: 'user', aadObjectId: clinician.aadObjectId, role: 'requester' }, at: new Date(), idempotencyKey: 'submit:k-older' });
+    await h.store.requests.transition(made.id, 'logged', { actor: { type: 'system', component: 'intake' }, at: new Date(), reason: 'logged with the service desk', callRef: 'ITB-2026-009999' as CallRef, idempotencyKey: 'k-older:logged' });
+    const finished = await submitRequest(h.deps, clinician, 'import', formValues('personal-submit-import'), 'k-older');
+    expectAccepted(finished);
+    expect(finished).toMatchObject({ requestId: made.id, callRef: 'ITB-2026-009999', status: 'awaitingApproval', replayed: true });
+    expect((await h.store.requests.get(made.id))!.history.map((t) => t.to)).toEqual(['logged', 'awaitingApproval']);
+    expect(h.notifier.channel.filter((n) => n.requestId === made.id)).toHaveLength(1);
   });
 
   it('accepts a standard request out of hours and says when it will be processed (guideline 2.9)', async () => {

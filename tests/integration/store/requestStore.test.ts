@@ -293,6 +293,56 @@ describe('RequestStore on real Redis', () => {
     }
   });
 
+  it('applies a chained transition (then) in the same write: two history entries, versions, audits and keys', async () => {
+    const made = await create();
+    const intake = await store.requests.transition(made.id, 'logged', {
+      actor: systemActor,
+      at: at(1),
+      reason: 'logged',
+      callRef,
+      idempotencyKey: 'sub-1:logged',
+      then: { to: 'awaitingApproval', reason: 'to channel', idempotencyKey: 'sub-1:awaitingApproval' },
+      basis: made.written!,
+    });
+    expect(intake).toMatchObject({
+      version: 2,
+      replayed: false,
+      transition: { from: 'submitted', to: 'logged' },
+      then: { version: 3, transition: { from: 'logged', to: 'awaitingApproval', at: at(1).toISOString(), why: 'to channel' } },
+      written: { historyLength: 2, summary: { status: 'awaitingApproval', version: 3, callRef } },
+    });
+    expect(intake.written?.summary).toEqual(await store.requests.getSummary(made.id));
+    const stored = (await store.requests.get(made.id))!;
+    expect(stored.history.map((t) => [t.from, t.to, t.why])).toEqual([
+      ['submitted', 'logged', 'logged'],
+      ['logged', 'awaitingApproval', 'to channel'],
+    ]);
+    expect(await store.requests.listByStatus('logged')).toEqual([]);
+    expect(await store.requests.listByStatus('awaitingApproval')).toEqual([{ id: made.id, since: at(1) }]);
+    const audit = (await store.audit.readForRequest(made.id)).map((e) => e.event);
+    const facts = (e: (typeof audit)[number]) => e.facts as { from?: string; to?: string };
+    expect(audit.map((e) => [e.type, facts(e).from ?? null, facts(e).to ?? null, e.callRef ?? null])).toEqual([
+      ['request.submitted', null, null, null],
+      ['request.statusChanged', 'submitted', 'logged', callRef],
+      ['request.statusChanged', 'logged', 'awaitingApproval', callRef],
+    ]);
+    // Each step's key replays its own outcome, changing nothing.
+    const again = await store.requests.transition(made.id, 'logged', { actor: systemActor, at: at(5), reason: 'logged', callRef, idempotencyKey: 'sub-1:logged' });
+    expect(again).toMatchObject({ replayed: true, version: 2, transition: intake.transition });
+    const step5 = await store.requests.transition(made.id, 'awaitingApproval', { actor: systemActor, at: at(5), reason: 'to channel', idempotencyKey: 'sub-1:awaitingApproval' });
+    expect(step5).toMatchObject({ replayed: true, version: 3, transition: intake.then!.transition });
+    expect((await store.requests.getSummary(made.id))!.version).toBe(3);
+
+    // A chain the lifecycle forbids is refused as a bad change, and nothing is written.
+    const other = await create();
+    const refused = await store.requests
+      .transition(other.id, 'logged', { actor: systemActor, at: at(1), reason: 'logged', then: { to: 'completed', reason: 'skip' } })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(InvalidChangeError);
+    expect(await store.requests.getSummary(other.id)).toMatchObject({ status: 'submitted', version: 1 });
+    expect(await store.audit.readForRequest(other.id)).toHaveLength(1);
+  });
+
   it('refuses an idempotency key reused for another request or another target status', async () => {
     const a = await create();
     const b = await create();
