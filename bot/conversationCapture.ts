@@ -1,7 +1,7 @@
 import { TurnContext, type Activity } from 'botbuilder';
 import type { AppConfig } from '../config';
 import type { Logger } from '../config/logger';
-import { conversationReferenceSchema, type ConversationReferences, type StoredConversationReference } from '../store';
+import { InvalidStoreInputError, type ConversationReferences, type StoredConversationReference } from '../store';
 
 /** What Teams puts in channelData for team and channel conversations. */
 interface TeamsChannelData {
@@ -37,8 +37,8 @@ export async function captureConversation(
     const type = activity.conversation?.conversationType;
     const aadObjectId = activity.from?.aadObjectId?.toLowerCase();
     if (type === 'personal' && aadObjectId) {
-      const stored = asStored(reference);
-      if (stored) await conversations.saveForUser(aadObjectId, stored);
+      // The store checks the reference (and skips one it saved unchanged moments ago, before any check).
+      await conversations.saveForUser(aadObjectId, reference as StoredConversationReference);
       return;
     }
     const channelId = roles.serviceDeskChannelId;
@@ -47,15 +47,10 @@ export async function captureConversation(
     const fromDeskTeam = roles.serviceDeskTeamId !== undefined && cd?.team?.id === roles.serviceDeskTeamId;
     if (!fromDeskTeam && channelIdOf(activity) !== channelId) return;
     const conversation = { ...activity.conversation, id: channelId, conversationType: 'channel', isGroup: true };
-    const stored = asStored({ ...reference, conversation });
-    if (stored) await conversations.saveForChannel(stored);
+    await conversations.saveForChannel({ ...reference, conversation } as StoredConversationReference);
   } catch (err) {
+    // An activity without what a proactive send needs (service URL, conversation id) has nothing to keep.
+    if (err instanceof InvalidStoreInputError) return;
     logger.warn({ activityId: activity.id, errType: (err as Error).name }, 'conversation reference not saved');
   }
-}
-
-/** The reference as plain JSON the store accepts, or undefined when the activity lacks what a proactive send needs. */
-function asStored(reference: object): StoredConversationReference | undefined {
-  const parsed = conversationReferenceSchema.safeParse(JSON.parse(JSON.stringify(reference)));
-  return parsed.success ? parsed.data : undefined;
 }
