@@ -11,13 +11,13 @@ import {
   type ValidationContext,
 } from '../domain';
 import { ConflictError, type RequestSummary } from '../store';
-import { hasRole, type AppActor } from './appActor';
+import type { AppActor } from './appActor';
 import { DECISION_REASONS, REPROCESS_FROM, reprocessAs } from './analystDecisions';
 import type { DecisionOutcome } from './decide';
 import type { AppDeps } from './deps';
-import { auditDenial } from './denials';
 import { appMessages } from './messages';
 import type { Refusal } from './outcomes';
+import { approverOn } from './approverOn';
 import { storeRefusal } from './submitRequest';
 
 /** Kinds whose transfers IEP can decline or fail, and so can be edited and re-sent (guideline 2.5). */
@@ -116,17 +116,9 @@ export interface EditableRequestView {
 type Loaded = { summary: RequestSummary; request: ImportRequest | ExportRequest; failureReason: string } | { refusal: Refusal };
 
 async function loadForEdit(deps: AppDeps, actor: AppActor, requestIdHint: string): Promise<Loaded> {
-  let summary: RequestSummary | undefined;
-  try {
-    summary = await deps.store.requests.getSummary(requestIdHint);
-  } catch (err) {
-    return { refusal: storeRefusal(deps, err, appMessages.actionNotSaved) };
-  }
-  if (!summary) return { refusal: { outcome: 'notFound', message: appMessages.notFound() } };
-  if (!hasRole(actor, 'analyst')) {
-    await auditDenial(deps, actor, 'editAndResend', { requestId: summary.id, ...(summary.callRef ? { callRef: summary.callRef } : {}) });
-    return { refusal: { outcome: 'denied', message: appMessages.deniedApprover } };
-  }
+  const guarded = await approverOn(deps, actor, requestIdHint, 'editAndResend');
+  if ('refusal' in guarded) return guarded;
+  const { summary } = guarded;
   const ref = summary.callRef ?? 'This request';
   if (summary.kind !== 'import' && summary.kind !== 'export') {
     return { refusal: { outcome: 'notNow', message: `${ref} is a ${summary.kind === 'trauma' ? 'trauma transfer' : 'CD import'}: only imports and exports can be edited and re-sent.`, status: summary.status } };

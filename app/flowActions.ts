@@ -1,13 +1,11 @@
 import type { CallRef, ExportRequest, FieldError, RequestStatus } from '../domain';
 import type { RequestSummary } from '../store';
-import { hasRole, type AppActor } from './appActor';
+import type { AppActor } from './appActor';
 import type { AppDeps } from './deps';
-import { auditDenial, type GuardedAction } from './denials';
-import { appMessages } from './messages';
 import { runOnceByKey } from './onceByKey';
 import type { Refusal } from './outcomes';
 import type { ExportCandidate } from './ports';
-import { storeRefusal } from './submitRequest';
+import { approverOn } from './approverOn';
 
 /** What an analyst's flow action did: done (with what), a problem for the card (under an input), or a refusal. */
 export type FlowActionOutcome<T> =
@@ -15,24 +13,7 @@ export type FlowActionOutcome<T> =
   | { outcome: 'problem'; requestId: string; callRef?: CallRef; errors: FieldError[] }
   | Refusal;
 
-const NOT_AVAILABLE = 'This cannot be done from Teams here yet. Please tell the service-desk lead.';
 
-/** Reads the request and checks the actor is an approver (a denial is audited against it). */
-async function analystOn(deps: AppDeps, actor: AppActor, requestIdHint: string, action: GuardedAction): Promise<{ summary: RequestSummary } | { refusal: Refusal }> {
-  let summary: RequestSummary | undefined;
-  try {
-    summary = await deps.store.requests.getSummary(requestIdHint);
-  } catch (err) {
-    return { refusal: storeRefusal(deps, err, appMessages.actionNotSaved) };
-  }
-  if (!summary) return { refusal: { outcome: 'notFound', message: appMessages.notFound() } };
-  if (!hasRole(actor, 'analyst')) {
-    await auditDenial(deps, actor, action, { requestId: summary.id, ...(summary.callRef ? { callRef: summary.callRef } : {}) });
-    return { refusal: { outcome: 'denied', message: appMessages.deniedApprover } };
-  }
-  if (!deps.work) return { refusal: { outcome: 'unavailable', message: NOT_AVAILABLE } };
-  return { summary };
-}
 
 /** Once per delivery key: repeats get `alreadyDone` with the first outcome's words (ids and counts only). */
 async function once<T>(deps: AppDeps, key: string, summary: RequestSummary, field: string, run: () => Promise<{ outcome: 'done'; value: T } | { outcome: 'refused'; reason: string }>, replay: (settled: string) => T): Promise<FlowActionOutcome<T>> {
@@ -59,7 +40,7 @@ export interface ExportStudiesView {
 
 /** The candidates of an export waiting for confirmation (issue #7, export step 2); approvers only. */
 export async function exportStudiesToConfirm(deps: AppDeps, actor: AppActor, requestIdHint: string): Promise<ExportStudiesView | Refusal> {
-  const a = await analystOn(deps, actor, requestIdHint, 'confirmExportStudies');
+  const a = await approverOn(deps, actor, requestIdHint, 'confirmExportStudies', { needsWork: true });
   if ('refusal' in a) return a.refusal;
   const { summary } = a;
   const ref = summary.callRef ?? 'This request';
@@ -84,7 +65,7 @@ export async function exportStudiesToConfirm(deps: AppDeps, actor: AppActor, req
  * the choice is recorded in the run's sealed flow state and the transfer queued. Once per delivery key.
  */
 export async function confirmExportStudies(deps: AppDeps, actor: AppActor, requestIdHint: string, picked: unknown, key: string): Promise<FlowActionOutcome<{ studyCount: number }>> {
-  const a = await analystOn(deps, actor, requestIdHint, 'confirmExportStudies');
+  const a = await approverOn(deps, actor, requestIdHint, 'confirmExportStudies', { needsWork: true });
   if ('refusal' in a) return a.refusal;
   const uids = (typeof picked === 'string' ? picked.split(',') : Array.isArray(picked) ? picked : []).map((u) => String(u).trim()).filter((u) => u !== '');
   const ids = { requestId: a.summary.id, ...(a.summary.callRef ? { callRef: a.summary.callRef } : {}) };
@@ -98,7 +79,7 @@ export async function confirmExportStudies(deps: AppDeps, actor: AppActor, reque
  * path is stored sealed (a folder name can carry a patient's name) and the import queued. Once per delivery key.
  */
 export async function pointCdImport(deps: AppDeps, actor: AppActor, requestIdHint: string, source: unknown, key: string): Promise<FlowActionOutcome<{ source: string }>> {
-  const a = await analystOn(deps, actor, requestIdHint, 'pointCdImport');
+  const a = await approverOn(deps, actor, requestIdHint, 'pointCdImport', { needsWork: true });
   if ('refusal' in a) return a.refusal;
   const ids = { requestId: a.summary.id, ...(a.summary.callRef ? { callRef: a.summary.callRef } : {}) };
   const text = typeof source === 'string' ? source.trim() : '';

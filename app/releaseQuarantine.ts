@@ -1,13 +1,13 @@
 import { auditEvent, RELEASE_CONFIRMATION_MAX, STATUS_LABELS, type CallRef } from '../domain';
 import type { RequestSummary } from '../store';
-import { hasRole, type AppActor } from './appActor';
+import type { AppActor } from './appActor';
 import { readDecisionText } from './decide';
 import type { AppDeps } from './deps';
-import { auditDenial } from './denials';
 import { appMessages } from './messages';
 import { runOnceByKey } from './onceByKey';
 import type { Refusal } from './outcomes';
 import type { HeldImport } from './ports';
+import { approverOn } from './approverOn';
 import { storeRefusal } from './submitRequest';
 
 /** What a release did: ordered (or ordered already), a problem for the card (under an input), or a refusal. */
@@ -16,13 +16,12 @@ export type ReleaseOutcome =
   | { outcome: 'problem'; requestId: string; callRef?: CallRef; errors: Array<{ field: string; message: string }>; held?: HeldImport }
   | Refusal;
 
-const NOT_AVAILABLE = 'This cannot be done from Teams here yet. Please tell the service-desk lead.';
 const NOT_RELEASABLE =
   'These images cannot be released from Teams: what the checks found (for example more than one patient, a study nobody asked for, unreadable files) is not settled by checking the patient. Ask the sender to fix it, or cancel the request.';
 
 /** The held import of a request for an approver (the channel card's view), or a refusal. */
 export async function heldImport(deps: AppDeps, actor: AppActor, requestIdHint: string): Promise<{ summary: RequestSummary; held?: HeldImport } | Refusal> {
-  const a = await approverOn(deps, actor, requestIdHint);
+  const a = await approverOn(deps, actor, requestIdHint, 'releaseQuarantine', { needsWork: true });
   if ('refusal' in a) return a.refusal;
   const held = a.summary.status === 'quarantined' ? await deps.work!.readQuarantine(a.summary.id) : undefined;
   return { summary: a.summary, ...(held ? { held } : {}) };
@@ -45,7 +44,7 @@ export async function releaseQuarantine(
   input: { version: unknown; confirmation: unknown },
   key: string,
 ): Promise<ReleaseOutcome> {
-  const a = await approverOn(deps, actor, requestIdHint);
+  const a = await approverOn(deps, actor, requestIdHint, 'releaseQuarantine', { needsWork: true });
   if ('refusal' in a) return a.refusal;
   const { summary } = a;
   const ids = { requestId: summary.id, ...(summary.callRef ? { callRef: summary.callRef } : {}) };
@@ -83,19 +82,3 @@ export async function releaseQuarantine(
   return { outcome: 'done', ...ids, held: released, alreadyDone: alreadyOrdered };
 }
 
-/** Reads the request and checks the actor is an approver (a denial is audited against it). */
-async function approverOn(deps: AppDeps, actor: AppActor, requestIdHint: string): Promise<{ summary: RequestSummary } | { refusal: Refusal }> {
-  let summary: RequestSummary | undefined;
-  try {
-    summary = await deps.store.requests.getSummary(requestIdHint);
-  } catch (err) {
-    return { refusal: storeRefusal(deps, err, appMessages.actionNotSaved) };
-  }
-  if (!summary) return { refusal: { outcome: 'notFound', message: appMessages.notFound() } };
-  if (!hasRole(actor, 'analyst')) {
-    await auditDenial(deps, actor, 'releaseQuarantine', { requestId: summary.id, ...(summary.callRef ? { callRef: summary.callRef } : {}) });
-    return { refusal: { outcome: 'denied', message: appMessages.deniedApprover } };
-  }
-  if (!deps.work) return { refusal: { outcome: 'unavailable', message: NOT_AVAILABLE } };
-  return { summary };
-}
