@@ -36,24 +36,28 @@ export interface FixUpResult {
  */
 export const COPY_CHUNK = 1024 * 1024;
 
+/** What is left of a gathered write after `bytesWritten` bytes went (a short gathered write is legal). */
+function unwritten(pending: Buffer[], bytesWritten: number): Buffer[] {
+  let skip = bytesWritten;
+  const rest: Buffer[] = [];
+  for (const b of pending) {
+    if (skip >= b.length) skip -= b.length;
+    else {
+      rest.push(skip > 0 ? b.subarray(skip) : b);
+      skip = 0;
+    }
+  }
+  if (bytesWritten === 0 && rest.length > 0) throw new DicomFileError('IO_ERROR', 'the output file accepted no bytes', { retryable: true });
+  return rest;
+}
+
 async function writeAll(fd: number, buffers: Buffer[], outPath: string): Promise<void> {
   let pending = buffers.filter((b) => b.length > 0);
   while (pending.length > 0) {
     const bytesWritten = await fdIo.writev(fd, pending).catch((err: unknown) => {
       throw fromFsError(err, outPath, 'output');
     });
-    // A short gathered write is legal; continue from where it stopped.
-    let skip = bytesWritten;
-    const rest: Buffer[] = [];
-    for (const b of pending) {
-      if (skip >= b.length) skip -= b.length;
-      else {
-        rest.push(skip > 0 ? b.subarray(skip) : b);
-        skip = 0;
-      }
-    }
-    if (bytesWritten === 0 && rest.length > 0) throw new DicomFileError('IO_ERROR', 'the output file accepted no bytes', { retryable: true });
-    pending = rest;
+    pending = unwritten(pending, bytesWritten);
   }
 }
 
@@ -67,17 +71,7 @@ function writeAllSync(fd: number, buffers: Buffer[], outPath: string): void {
     } catch (err) {
       throw fromFsError(err, outPath, 'output');
     }
-    let skip = bytesWritten;
-    const rest: Buffer[] = [];
-    for (const b of pending) {
-      if (skip >= b.length) skip -= b.length;
-      else {
-        rest.push(skip > 0 ? b.subarray(skip) : b);
-        skip = 0;
-      }
-    }
-    if (bytesWritten === 0 && rest.length > 0) throw new DicomFileError('IO_ERROR', 'the output file accepted no bytes', { retryable: true });
-    pending = rest;
+    pending = unwritten(pending, bytesWritten);
   }
 }
 
