@@ -209,6 +209,8 @@ type Task = { kind: 'file'; label: string } | { kind: 'bytes'; label: string; by
  */
 class CheckAndRewrite {
   private readonly waiting: Task[] = [];
+  /** In-memory instances among `waiting` (what takeBytes bounds). */
+  private waitingBytes = 0;
   private readonly outcomes = new Map<string, RewriteOutcome>();
   private readonly queued = new Set<string>();
   private readonly idle: Buffer[] = [];
@@ -240,7 +242,7 @@ class CheckAndRewrite {
     for (let k = 2; this.queued.has(unique); k += 1) unique = `${label} (${k})`;
     this.queued.add(unique);
     this.enqueue({ kind: 'bytes', label: unique, bytes });
-    while (!this.stopped && this.waiting.filter((t) => t.kind === 'bytes').length >= Math.max(1, this.concurrency)) {
+    while (!this.stopped && this.waitingBytes >= Math.max(1, this.concurrency)) {
       await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
     }
   }
@@ -249,6 +251,7 @@ class CheckAndRewrite {
   stop(): void {
     this.stopped = true;
     this.waiting.length = 0;
+    this.waitingBytes = 0;
     for (const wake of this.roomWaiters.splice(0)) wake();
   }
 
@@ -263,6 +266,7 @@ class CheckAndRewrite {
 
   private enqueue(task: Task): void {
     this.waiting.push(task);
+    if (task.kind === 'bytes') this.waitingBytes += 1;
     if (this.lanes.size < Math.max(1, this.concurrency)) {
       const lane = this.lane().finally(() => this.lanes.delete(lane));
       this.lanes.add(lane);
@@ -273,7 +277,10 @@ class CheckAndRewrite {
     let buffer: Buffer | undefined;
     try {
       for (let task = this.waiting.shift(); task !== undefined; task = this.waiting.shift()) {
-        if (task.kind === 'bytes') this.roomWaiters.shift()?.();
+        if (task.kind === 'bytes') {
+          this.waitingBytes -= 1;
+          this.roomWaiters.shift()?.();
+        }
         this.seq += 1;
         const outPath = path.join(this.outDir, `${this.seq}.dcm`);
         const label = task.label;

@@ -108,11 +108,7 @@ export async function fixUpInstance(
     const parts: HeaderPart[] = [...plan.parts];
     if (header.headerEnd < size) parts.push({ start: header.headerEnd, end: size });
 
-    try {
-      output = fs.openSync(partial, 'w');
-    } catch (err) {
-      throw fromFsError(err, outPath, 'output');
-    }
+    output = openPartial(partial, outPath);
     let pending: Buffer[] = [];
     let bytesOut = 0;
     // How many leading bytes of the file `buf` still holds; 0 once it has been reused for streaming.
@@ -142,19 +138,8 @@ export async function fixUpInstance(
     await writeAll(output, pending, outPath);
     fs.closeSync(output);
     output = undefined;
-    try {
-      fs.renameSync(partial, outPath);
-    } catch (err) {
-      throw fromFsError(err, outPath, 'output');
-    }
-    return {
-      sopInstanceUid: header.sopInstanceUid ?? '',
-      studyInstanceUid: header.studyInstanceUid ?? '',
-      bytesIn: size,
-      bytesOut,
-      modifiedTags: plan.modifiedTags,
-      identityDigest: digest,
-    };
+    commitPartial(partial, outPath);
+    return resultOf(header, plan, digest, size, bytesOut);
   } catch (err) {
     if (output !== undefined) closeQuietly(output);
     output = undefined;
@@ -204,35 +189,49 @@ export function fixUpInstanceBytes(bytes: Buffer, outPath: string, rewrite: Pati
     const { plan, digest } = prepare(header, rewrite, opts);
     const parts = plan.parts.map((p) => (Buffer.isBuffer(p) ? p : bytes.subarray(p.start, p.end)));
     if (header.headerEnd < bytes.length) parts.push(bytes.subarray(header.headerEnd));
-    try {
-      output = fs.openSync(partial, 'w');
-    } catch (err) {
-      throw fromFsError(err, outPath, 'output');
-    }
+    output = openPartial(partial, outPath);
     // Synchronous: one gathered write of about half a megabyte into the page cache takes tens of microseconds, less
     // than the thread-pool hand-off it would otherwise cost per instance (measured: bench/results/import.json).
     writeAllSync(output, parts, outPath);
     fs.closeSync(output);
     output = undefined;
-    try {
-      fs.renameSync(partial, outPath);
-    } catch (err) {
-      throw fromFsError(err, outPath, 'output');
-    }
-    return {
-      sopInstanceUid: header.sopInstanceUid ?? '',
-      studyInstanceUid: header.studyInstanceUid ?? '',
-      bytesIn: bytes.length,
-      bytesOut: parts.reduce((n, b) => n + b.length, 0),
-      modifiedTags: plan.modifiedTags,
-      identityDigest: digest,
-    };
+    commitPartial(partial, outPath);
+    return resultOf(header, plan, digest, bytes.length, parts.reduce((n, b) => n + b.length, 0));
   } catch (err) {
     if (output !== undefined) closeQuietly(output);
     fs.rmSync(partial, { force: true });
     if (err instanceof DicomRewriteConfigError || err instanceof DicomFileError) throw err;
     throw fromFsError(err, outPath, 'output');
   }
+}
+
+/** Opens the output's temporary name (a reader never sees half a file under the real one). */
+function openPartial(partial: string, outPath: string): number {
+  try {
+    return fs.openSync(partial, 'w');
+  } catch (err) {
+    throw fromFsError(err, outPath, 'output');
+  }
+}
+
+/** Gives the finished output its real name. */
+function commitPartial(partial: string, outPath: string): void {
+  try {
+    fs.renameSync(partial, outPath);
+  } catch (err) {
+    throw fromFsError(err, outPath, 'output');
+  }
+}
+
+function resultOf(header: DicomHeader, plan: ReturnType<typeof planRewrite>, digest: string, bytesIn: number, bytesOut: number): FixUpResult {
+  return {
+    sopInstanceUid: header.sopInstanceUid ?? '',
+    studyInstanceUid: header.studyInstanceUid ?? '',
+    bytesIn,
+    bytesOut,
+    modifiedTags: plan.modifiedTags,
+    identityDigest: digest,
+  };
 }
 
 function closeQuietly(fd: number): void {
